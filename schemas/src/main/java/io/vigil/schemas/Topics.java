@@ -1,0 +1,42 @@
+package io.vigil.schemas;
+
+import java.util.List;
+
+/**
+ * Every Kafka topic Vigil reads or writes, declared once. Telemetry, models and scores are keyed by
+ * channel id and share a partition count, so a channel's points, its model and its state meet on the
+ * same instance.
+ */
+public final class Topics {
+
+    /** A topic's name, whether it keeps only the latest record per key, and what it carries. */
+    public record Spec(String name, boolean compacted, String doc) {}
+
+    /** Telemetry points keyed by channel id: the scorer's input. */
+    public static final Spec TELEMETRY = new Spec("vigil.telemetry", false, "telemetry points by channel");
+    /** Node heartbeats keyed by node id. */
+    public static final Spec HEARTBEATS = new Spec("vigil.heartbeats", false, "node heartbeats by node");
+    /** One score per scored telemetry point, keyed by channel id. */
+    public static final Spec SCORES = new Spec("vigil.scores", false, "per-point channel scores");
+    /** OPEN and CLOSED anomaly segment events, keyed by channel id. */
+    public static final Spec ANOMALIES = new Spec("vigil.anomalies", false, "anomaly segment events");
+    /** Node liveness transitions; compacted so the latest record is the node's status. */
+    public static final Spec NODE_STATUS = new Spec("vigil.node-status", true, "node liveness transitions");
+    /** Released models keyed by channel id; compacted so the latest record is the champion. */
+    public static final Spec MODELS = new Spec("vigil.models", true, "released channel models");
+    /** Ground-truth label segments of replayed and simulated channels. */
+    public static final Spec LABELS = new Spec("vigil.labels", false, "ground-truth label segments");
+    /** Input records that could not be scored, with the reason. */
+    public static final Spec DEAD_LETTERS = new Spec("vigil.dead-letters", false, "unscorable input records");
+    /** The local schema registry's log of schemas (Confluent's default name). */
+    public static final Spec SCHEMAS = new Spec("_schemas", true, "schema registry storage");
+
+    /** Topics that are keyed by channel and must share one partition count. */
+    public static final List<Spec> CHANNEL_KEYED = List.of(TELEMETRY, SCORES, ANOMALIES, MODELS, LABELS);
+
+    public static List<Spec> all() {
+        return List.of(TELEMETRY, HEARTBEATS, SCORES, ANOMALIES, NODE_STATUS, MODELS, LABELS, DEAD_LETTERS, SCHEMAS);
+    }
+
+    private Topics() {}
+}
