@@ -1,0 +1,59 @@
+package io.vigil.local;
+
+import io.vigil.config.Settings;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How the local stack runs, read once from {@link Settings}; the defaults give the README's demo.
+ *
+ * @param repo the checkout, whose modules' build output the services run from
+ * @param workDir broker data, state and logs; wiped at every start, so each run starts clean
+ * @param brokerPort Kafka's client port
+ * @param controllerPort the KRaft controller port
+ * @param registryPort the schema registry's HTTP port
+ * @param bridgePort the dashboard's HTTP port
+ * @param scorerMetricsPort the scorer's Prometheus port
+ * @param partitions partitions of the channel-keyed topics
+ * @param replayFiles CSV series the replay producer plays, one channel each
+ * @param replaySpeed replay speed factor (data time / wall time)
+ */
+public record LocalStackConfig(Path repo, Path workDir, int brokerPort, int controllerPort, int registryPort,
+                               int bridgePort, int scorerMetricsPort, int partitions, List<Path> replayFiles,
+                               double replaySpeed) {
+
+    static LocalStackConfig from(Settings s) {
+        Path repo = Path.of(s.get("repo", ".")).toAbsolutePath().normalize();
+        Path demo = repo.resolve("replay-producer/demo-data");
+        List<Path> files = s.find("replay.files")
+                .map(v -> java.util.Arrays.stream(v.split(",")).map(String::trim).map(Path::of).toList())
+                .orElse(List.of(
+                        demo.resolve("art_daily_jumpsup.csv"),
+                        demo.resolve("art_load_balancer_spikes.csv"),
+                        demo.resolve("ec2_request_latency_system_failure.csv"),
+                        demo.resolve("machine_temperature_system_failure.csv")));
+        return new LocalStackConfig(
+                repo,
+                Path.of(s.get("local.dir", repo.resolve(".vigil-local").toString())).toAbsolutePath(),
+                s.getInt("local.broker.port", 9092),
+                s.getInt("local.controller.port", 9093),
+                s.getInt("local.registry.port", 8081),
+                s.getInt("local.bridge.port", 8080),
+                s.getInt("local.scorer.metrics.port", 9404),
+                s.getInt("local.partitions", 4),
+                files,
+                s.getDouble("replay.speed", 6000));
+    }
+
+    String bootstrapServers() {
+        return "127.0.0.1:" + brokerPort;
+    }
+
+    String registryUrl() {
+        return "http://127.0.0.1:" + registryPort;
+    }
+
+    String bridgeUrl() {
+        return "http://localhost:" + bridgePort;
+    }
+}

@@ -1,0 +1,99 @@
+package io.vigil.replay;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.util.Arrays;
+
+/**
+ * One channel's series read from a {@code timestamp,value} CSV file (NAB's layout). Timestamps are
+ * either {@code YYYY-MM-DD HH:MM:SS[.ffffff]} in UTC, ISO-8601 with a {@code T}, or epoch
+ * milliseconds. Points must be in strictly increasing time order; anything else is an error naming
+ * the file and line, because a replay that silently reorders or drops points tests nothing.
+ */
+public record CsvSeries(String channelId, long[] times, double[] values) {
+
+    private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd")
+            .optionalStart().appendLiteral(' ').optionalEnd()
+            .optionalStart().appendLiteral('T').optionalEnd()
+            .appendPattern("HH:mm:ss")
+            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
+            .toFormatter();
+
+    public int size() {
+        return times.length;
+    }
+
+    /** Loads {@code file} as channel {@code channelId}. */
+    public static CsvSeries load(Path file, String channelId) throws IOException {
+        long[] times = new long[1024];
+        double[] values = new double[1024];
+        int n = 0;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line = in.readLine();
+            int lineNo = 1;
+            if (line == null || !line.trim().equalsIgnoreCase("timestamp,value")) {
+                throw new IllegalArgumentException(file + ":1: expected the header 'timestamp,value', found '" + line + "'");
+            }
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                int comma = line.indexOf(',');
+                if (comma < 0 || line.indexOf(',', comma + 1) >= 0) {
+                    throw new IllegalArgumentException(file + ":" + lineNo + ": expected 'timestamp,value', found '" + line + "'");
+                }
+                long time = parseTime(file, lineNo, line.substring(0, comma).trim());
+                double value;
+                try {
+                    value = Double.parseDouble(line.substring(comma + 1).trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(file + ":" + lineNo + ": value is not a number: '" + line.substring(comma + 1) + "'");
+                }
+                if (n > 0 && time <= times[n - 1]) {
+                    throw new IllegalArgumentException(file + ":" + lineNo + ": timestamp does not increase ("
+                            + line.substring(0, comma) + ")");
+                }
+                if (n == times.length) {
+                    times = Arrays.copyOf(times, n * 2);
+                    values = Arrays.copyOf(values, n * 2);
+                }
+                times[n] = time;
+                values[n] = value;
+                n++;
+            }
+        }
+        if (n == 0) {
+            throw new IllegalArgumentException(file + ": no data rows");
+        }
+        return new CsvSeries(channelId, Arrays.copyOf(times, n), Arrays.copyOf(values, n));
+    }
+
+    /** Channel id for a file: its name without the extension. */
+    public static String channelIdOf(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    private static long parseTime(Path file, int lineNo, String text) {
+        if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
+            return Long.parseLong(text);
+        }
+        try {
+            return LocalDateTime.parse(text, TIMESTAMP).toInstant(ZoneOffset.UTC).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(file + ":" + lineNo + ": unreadable timestamp '" + text + "'");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.vigil.topology.it;
+
+import io.vigil.schemas.TopicProvisioner;
+import io.vigil.schemas.Topics;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * A real single-node KRaft broker inside the test JVM, set up the way it works on a single node:
+ * production metadata version, replication factors of 1 and no initial rebalance delay (without
+ * these Streams sits in REBALANCING forever).
+ */
+final class EmbeddedKafka implements AutoCloseable {
+
+    private final KafkaClusterTestKit cluster;
+    private boolean closed;
+
+    EmbeddedKafka() throws Exception {
+        Map<String, Short> features = Feature.PRODUCTION_FEATURES.stream()
+                .filter(f -> f != Feature.KRAFT_VERSION)
+                .collect(Collectors.toMap(Feature::featureName,
+                        f -> f.defaultLevel(MetadataVersion.latestProduction())));
+        BootstrapMetadata bootstrap = BootstrapMetadata.fromVersions(
+                MetadataVersion.latestProduction(), features, "vigil integration test");
+        TestKitNodes nodes = new TestKitNodes.Builder(bootstrap)
+                .setCombined(true)
+                .setNumBrokerNodes(1)
+                .setNumControllerNodes(1)
+                .build();
+        cluster = new KafkaClusterTestKit.Builder(nodes)
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
+                .setConfigProp("share.coordinator.state.topic.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .setConfigProp("auto.create.topics.enable", "false")
+                .build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+    }
+
+    String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    /** Creates Vigil's topics with {@code partitions} partitions and waits for their leaders. */
+    void createTopics(int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+            new TopicProvisioner(admin).ensure(Topics.all(), partitions, (short) 1, Duration.ofSeconds(30));
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (!closed) {
+            closed = true;
+            cluster.close();
+        }
+    }
+}

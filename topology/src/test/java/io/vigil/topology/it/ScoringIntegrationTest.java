@@ -1,0 +1,163 @@
+package io.vigil.topology.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.avro.ChannelScore;
+import io.vigil.avro.DeadLetter;
+import io.vigil.avro.DeadLetterReason;
+import io.vigil.avro.TelemetryPoint;
+import io.vigil.config.Settings;
+import io.vigil.schemas.Topics;
+import io.vigil.schemas.registry.MockSchemaRegistry;
+import io.vigil.schemas.serde.AvroSerde;
+import io.vigil.topology.TopologyConfig;
+import io.vigil.topology.VigilTopology;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real topology on a real broker: N points in, exactly N scores out, and bad records dead-lettered
+ * without stopping the stream thread.
+ */
+class ScoringIntegrationTest {
+
+    private static final int CHANNELS = 8;
+    private static final int POINTS_PER_CHANNEL = 250;
+
+    private static EmbeddedKafka kafka;
+
+    @TempDir
+    Path stateDir;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        kafka = new EmbeddedKafka();
+        kafka.createTopics(4);
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        kafka.close();
+    }
+
+    @Test
+    void everyPointBecomesExactlyOneScoreAndBadRecordsBecomeDeadLetters() throws Exception {
+        String scope = "it-" + UUID.randomUUID();
+        TopologyConfig config = TopologyConfig.from(Settings.of(Map.of(
+                "vigil.bootstrap.servers", kafka.bootstrapServers(),
+                "vigil.schema.registry.url", "mock://" + scope,
+                "vigil.state.dir", stateDir.toString(),
+                "vigil.application.id", "vigil-it-" + UUID.randomUUID())));
+
+        KafkaStreams streams = new KafkaStreams(VigilTopology.build(config, new SimpleMeterRegistry()),
+                config.streamsProperties());
+        try {
+            streams.start();
+            int good = produce(config);
+            int bad = 3;
+
+            List<ChannelScore> scores = consume(Topics.SCORES.name(),
+                    AvroSerde.configured(ChannelScore.class, config.serdeConfig(), false).deserializer(), good);
+            List<DeadLetter> letters = consume(Topics.DEAD_LETTERS.name(),
+                    AvroSerde.configured(DeadLetter.class, config.serdeConfig(), false).deserializer(), bad);
+
+            assertEquals(good, scores.size());
+            assertEquals(bad, letters.size());
+            assertEquals(List.of(DeadLetterReason.MALFORMED, DeadLetterReason.MALFORMED, DeadLetterReason.UNKNOWN_SCHEMA),
+                    letters.stream().map(DeadLetter::getReason).sorted().toList());
+            for (int c = 0; c < CHANNELS; c++) {
+                String channel = "ch-" + c;
+                List<Long> times = scores.stream().filter(s -> s.getChannelId().equals(channel))
+                        .map(s -> s.getEventTime().toEpochMilli()).toList();
+                assertEquals(POINTS_PER_CHANNEL, times.size(), channel);
+                for (int i = 1; i < times.size(); i++) {
+                    assertTrue(times.get(i) > times.get(i - 1), channel + " scores out of order");
+                }
+            }
+            assertEquals(KafkaStreams.State.RUNNING, streams.state(), "bad records must not stop the stream thread");
+        } finally {
+            streams.close(Duration.ofSeconds(30));
+            MockSchemaRegistry.dropScope(scope);
+        }
+    }
+
+    /** Produces the good points of every channel with three bad records in between; returns the good count. */
+    private int produce(TopologyConfig config) {
+        var pointSerializer = AvroSerde.configured(TelemetryPoint.class, config.serdeConfig(), false).serializer();
+        Map<String, Object> props = Map.of(
+                "bootstrap.servers", kafka.bootstrapServers(),
+                "enable.idempotence", true,
+                "acks", "all");
+        int count = 0;
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < POINTS_PER_CHANNEL; i++) {
+                for (int c = 0; c < CHANNELS; c++) {
+                    String channel = "ch-" + c;
+                    TelemetryPoint point = TelemetryPoint.newBuilder().setChannelId(channel).setSource("it")
+                            .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L + 60_000L * i)).setValue(Math.sin(i / 10.0) + c).build();
+                    producer.send(new ProducerRecord<>(Topics.TELEMETRY.name(), key(channel),
+                            pointSerializer.serialize(Topics.TELEMETRY.name(), point)));
+                    count++;
+                }
+                if (i == 100) {
+                    producer.send(new ProducerRecord<>(Topics.TELEMETRY.name(), key("ch-1"), new byte[] {1, 2, 3}));
+                    producer.send(new ProducerRecord<>(Topics.TELEMETRY.name(), key("ch-2"), new byte[] {0, 0, 0, 0}));
+                    producer.send(new ProducerRecord<>(Topics.TELEMETRY.name(), key("ch-3"),
+                            new byte[] {0, 0, 0, 0x7f, 0x7f, 2}));
+                }
+            }
+            producer.flush();
+        }
+        return count;
+    }
+
+    private static byte[] key(String channel) {
+        return channel.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Reads committed records until {@code expected} arrived, then a little longer to catch extras. */
+    private <T> List<T> consume(String topic, Deserializer<T> deserializer, int expected) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        props.put("group.id", "it-reader-" + UUID.randomUUID());
+        props.put("auto.offset.reset", "earliest");
+        props.put("isolation.level", "read_committed");
+        List<T> out = new ArrayList<>();
+        try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(props, new StringDeserializer(), deserializer)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + 90_000;
+            long settleUntil = Long.MAX_VALUE;
+            while (System.currentTimeMillis() < Math.min(deadline, settleUntil)) {
+                for (ConsumerRecord<String, T> r : consumer.poll(Duration.ofMillis(200))) {
+                    out.add(r.value());
+                }
+                if (out.size() >= expected && settleUntil == Long.MAX_VALUE) {
+                    settleUntil = System.currentTimeMillis() + 2_000;
+                }
+            }
+        }
+        return out;
+    }
+}
