@@ -129,7 +129,7 @@ final class RestTransport {
                     last.getMessage());
         }
         throw new RegistryException(last.httpStatus(), last.errorCode(),
-                last.getMessage() + " (gave up after " + maxAttempts + " attempts)", last.getCause());
+                last.getMessage() + " (gave up after " + maxAttempts + (maxAttempts == 1 ? " attempt)" : " attempts)"), last.getCause());
     }
 
     Duration backoff(int retry) {
