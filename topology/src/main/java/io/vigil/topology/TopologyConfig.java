@@ -1,6 +1,7 @@
 package io.vigil.topology;
 
 import io.vigil.config.Settings;
+import io.vigil.topology.heartbeat.LivenessSettings;
 import io.vigil.topology.scoring.BaselineDetector;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -21,6 +22,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param commitIntervalMs how often transactions commit; bounds end-to-end latency under exactly-once
  * @param metricsPort port of the Prometheus endpoint, 0 to disable it
  * @param baseline settings of the fallback detector for channels without a model
+ * @param liveness when silent nodes count as FAULTED
  */
 public record TopologyConfig(
         String applicationId,
@@ -31,7 +33,8 @@ public record TopologyConfig(
         int replicationFactor,
         long commitIntervalMs,
         int metricsPort,
-        BaselineDetector.Settings baseline) {
+        BaselineDetector.Settings baseline,
+        LivenessSettings liveness) {
 
     public static TopologyConfig from(Settings s) {
         return new TopologyConfig(
@@ -47,7 +50,21 @@ public record TopologyConfig(
                         s.getInt("baseline.error.span", BaselineDetector.Settings.DEFAULT.errorSpan()),
                         s.getInt("baseline.stats.span", BaselineDetector.Settings.DEFAULT.statsSpan()),
                         s.getDouble("baseline.k", BaselineDetector.Settings.DEFAULT.k()),
-                        s.getInt("baseline.warmup", BaselineDetector.Settings.DEFAULT.warmup())));
+                        s.getInt("baseline.warmup", BaselineDetector.Settings.DEFAULT.warmup())),
+                liveness(s));
+    }
+
+    private static LivenessSettings liveness(Settings s) {
+        LivenessSettings d = LivenessSettings.DEFAULT;
+        String mode = s.get("liveness.time.mode", d.timeMode().name()).toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        return new LivenessSettings(
+                LivenessSettings.TimeMode.valueOf(mode),
+                s.getLong("liveness.default.interval.ms", d.defaultIntervalMs()),
+                s.getLong("liveness.floor.interval.ms", d.floorIntervalMs()),
+                s.getInt("liveness.missed.beats", d.missedBeats()),
+                s.getDouble("liveness.grace", d.graceFraction()),
+                s.getLong("liveness.check.interval.ms", d.checkIntervalMs()),
+                s.getDouble("liveness.learning.rate", d.learningRate()));
     }
 
     /** Serde settings for the registry-backed Avro serdes. */

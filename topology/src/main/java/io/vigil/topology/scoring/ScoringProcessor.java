@@ -5,7 +5,7 @@ import io.vigil.avro.DeadLetterReason;
 import io.vigil.avro.Detector;
 import io.vigil.avro.TelemetryPoint;
 import io.vigil.topology.deadletter.DeadLetters;
-import io.vigil.topology.intake.ReceivedPoint;
+import io.vigil.topology.intake.Received;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -20,7 +20,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * OUT_OF_ORDER and one with the same event time as DUPLICATE, in both cases leaving the state
  * untouched, because a last-value forecaster fed out of order would score noise.
  */
-public final class ScoringProcessor implements Processor<String, ReceivedPoint, Object, Object> {
+public final class ScoringProcessor implements Processor<String, Received<TelemetryPoint>, Object, Object> {
 
     private final String stateStoreName;
     private final BaselineDetector detector;
@@ -44,9 +44,9 @@ public final class ScoringProcessor implements Processor<String, ReceivedPoint, 
     }
 
     @Override
-    public void process(Record<String, ReceivedPoint> record) {
-        ReceivedPoint received = record.value();
-        TelemetryPoint point = received.point();
+    public void process(Record<String, Received<TelemetryPoint>> record) {
+        Received<TelemetryPoint> received = record.value();
+        TelemetryPoint point = received.value();
         long eventTime = point.getEventTime().toEpochMilli();
         BaselineDetector.State state = states.get(record.key());
         if (state != null && eventTime <= state.lastTime()) {

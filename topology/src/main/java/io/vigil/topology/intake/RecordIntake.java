@@ -1,10 +1,10 @@
 package io.vigil.topology.intake;
 
 import io.vigil.avro.DeadLetterReason;
-import io.vigil.avro.TelemetryPoint;
 import io.vigil.schemas.serde.WireFormatException;
 import io.vigil.topology.deadletter.DeadLetters;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -12,27 +12,41 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Decodes raw telemetry records and decides which can be scored. Decoding happens here rather than in
+ * Decodes raw input records and decides which can be processed. Decoding happens here rather than in
  * the source's deserializer so that a bad record becomes a dead letter with its reason and bytes
  * instead of stopping the stream thread.
  *
  * <p>Outcomes: garbage or truncated bytes, a tombstone -> MALFORMED; a schema id the registry does not
- * know -> UNKNOWN_SCHEMA; no key -> MISSING_KEY (the key decides the partition, so a keyless point
- * would land beside the wrong channel state); key differing from channelId -> KEY_MISMATCH; NaN or
- * infinite value -> INVALID_VALUE. A registry outage is not the record's fault and is not caught: the
- * thread fails, is replaced, and retries the record.
+ * know -> UNKNOWN_SCHEMA; no key -> MISSING_KEY (the key decides the partition, so a keyless record
+ * would land beside the wrong state); key differing from the record's own id -> KEY_MISMATCH; then
+ * whatever the type's {@link Validator} rejects. A registry outage is not the record's fault and is
+ * not caught: the thread fails, is replaced, and retries the record.
  */
-public final class TelemetryIntake implements Processor<byte[], byte[], Object, Object> {
+public final class RecordIntake<T> implements Processor<byte[], byte[], Object, Object> {
 
-    private final Deserializer<TelemetryPoint> deserializer;
+    /** A reason to refuse a decoded record, or none. */
+    public record Rejection(DeadLetterReason reason, String detail) {}
+
+    /** Checks a decoded record beyond its encoding; returns null when it is acceptable. */
+    @FunctionalInterface
+    public interface Validator<T> {
+        Rejection check(T value);
+    }
+
+    private final Deserializer<T> deserializer;
+    private final Function<T, String> idOf;
+    private final Validator<T> validator;
     private final DeadLetters deadLetters;
-    private final String scorerName;
+    private final String nextName;
     private ProcessorContext<Object, Object> context;
 
-    public TelemetryIntake(Deserializer<TelemetryPoint> deserializer, DeadLetters deadLetters, String scorerName) {
+    public RecordIntake(Deserializer<T> deserializer, Function<T, String> idOf, Validator<T> validator,
+                        DeadLetters deadLetters, String nextName) {
         this.deserializer = deserializer;
+        this.idOf = idOf;
+        this.validator = validator;
         this.deadLetters = deadLetters;
-        this.scorerName = scorerName;
+        this.nextName = nextName;
     }
 
     @Override
@@ -48,9 +62,9 @@ public final class TelemetryIntake implements Processor<byte[], byte[], Object, 
             reject(record, DeadLetterReason.MALFORMED, "tombstone: null value");
             return;
         }
-        TelemetryPoint point;
+        T decoded;
         try {
-            point = deserializer.deserialize(context.recordMetadata().map(m -> m.topic()).orElse(""), value);
+            decoded = deserializer.deserialize(context.recordMetadata().map(m -> m.topic()).orElse(""), value);
         } catch (WireFormatException e) {
             DeadLetterReason reason = e.kind() == WireFormatException.Kind.UNKNOWN_SCHEMA_ID
                     ? DeadLetterReason.UNKNOWN_SCHEMA : DeadLetterReason.MALFORMED;
@@ -61,21 +75,20 @@ public final class TelemetryIntake implements Processor<byte[], byte[], Object, 
             return;
         }
         if (key == null) {
-            reject(record, DeadLetterReason.MISSING_KEY, "no key; telemetry must be keyed by channel id");
+            reject(record, DeadLetterReason.MISSING_KEY, "no key; records must be keyed by their id");
             return;
         }
-        String channel = new String(key, StandardCharsets.UTF_8);
-        if (!channel.equals(point.getChannelId())) {
-            reject(record, DeadLetterReason.KEY_MISMATCH,
-                    "key '" + channel + "' differs from channelId '" + point.getChannelId() + "'");
+        String id = new String(key, StandardCharsets.UTF_8);
+        if (!id.equals(idOf.apply(decoded))) {
+            reject(record, DeadLetterReason.KEY_MISMATCH, "key '" + id + "' differs from the record's id '" + idOf.apply(decoded) + "'");
             return;
         }
-        if (!Double.isFinite(point.getValue())) {
-            reject(record, DeadLetterReason.INVALID_VALUE, "value is " + point.getValue());
+        Rejection rejection = validator.check(decoded);
+        if (rejection != null) {
+            reject(record, rejection.reason(), rejection.detail());
             return;
         }
-        context.forward(new Record<Object, Object>(channel, new ReceivedPoint(point, key, value), record.timestamp()),
-                scorerName);
+        context.forward(new Record<Object, Object>(id, new Received<>(decoded, key, value), record.timestamp()), nextName);
     }
 
     private void reject(Record<byte[], byte[]> record, DeadLetterReason reason, String detail) {

@@ -1,0 +1,143 @@
+package io.vigil.topology.heartbeat;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vigil.avro.Heartbeat;
+import io.vigil.avro.NodeLiveness;
+import io.vigil.avro.NodeState;
+import io.vigil.avro.NodeStatus;
+import io.vigil.topology.intake.Received;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Marks a node FAULTED once it has missed {@code missedBeats} consecutive heartbeats of its own learned
+ * interval, and RECOVERED when a heartbeat arrives again; PARKED nodes are never faulted for silence.
+ * Emits one {@link NodeStatus} per transition, never one per check.
+ *
+ * <p>Each node's interval is learned from the gaps between its heartbeats (an exponential moving
+ * average; the first gap replaces the default; gaps above twice the current estimate are missed
+ * heartbeats, not cadence, and are not learned; never below the floor). A periodic check in the
+ * configured clock takes only the nodes whose deadline has passed from a deadline-ordered index, so
+ * its cost follows the number of nodes that fault, not the number of nodes.
+ *
+ * <p>A heartbeat older than or as old as the node's newest one (late or duplicate) changes nothing and
+ * is counted; the record timestamp of a heartbeat must be its time, as the replay producer sets it.
+ */
+public final class NodeLivenessProcessor implements Processor<String, Received<Heartbeat>, String, NodeStatus> {
+
+    private final LivenessSettings settings;
+    private final String nodeStoreName;
+    private final String deadlineStoreName;
+    private final Counter late;
+    private final Counter duplicate;
+    private ProcessorContext<String, NodeStatus> context;
+    private KeyValueStore<String, NodeRecord> nodes;
+    private DeadlineIndex deadlines;
+
+    public NodeLivenessProcessor(LivenessSettings settings, String nodeStoreName, String deadlineStoreName,
+                                 MeterRegistry meters) {
+        this.settings = settings;
+        this.nodeStoreName = nodeStoreName;
+        this.deadlineStoreName = deadlineStoreName;
+        this.late = ignored(meters, "late");
+        this.duplicate = ignored(meters, "duplicate");
+    }
+
+    /** The serde of the node state store. */
+    public static org.apache.kafka.common.serialization.Serde<?> storeSerde() {
+        return new NodeRecord.StoreSerde();
+    }
+
+    private static Counter ignored(MeterRegistry meters, String reason) {
+        return Counter.builder("vigil.heartbeats.ignored")
+                .description("heartbeats that changed nothing because a newer one was already seen")
+                .tag("reason", reason)
+                .register(meters);
+    }
+
+    @Override
+    public void init(ProcessorContext<String, NodeStatus> context) {
+        this.context = context;
+        this.nodes = context.getStateStore(nodeStoreName);
+        KeyValueStore<Bytes, byte[]> index = context.getStateStore(deadlineStoreName);
+        this.deadlines = new DeadlineIndex(index);
+        PunctuationType type = settings.timeMode() == LivenessSettings.TimeMode.STREAM_TIME
+                ? PunctuationType.STREAM_TIME : PunctuationType.WALL_CLOCK_TIME;
+        context.schedule(Duration.ofMillis(settings.checkIntervalMs()), type, this::faultSilentNodes);
+    }
+
+    @Override
+    public void process(Record<String, Received<Heartbeat>> record) {
+        Heartbeat beat = record.value().value();
+        String nodeId = record.key();
+        long time = beat.getTime().toEpochMilli();
+        NodeRecord before = nodes.get(nodeId);
+        if (before != null && time <= before.lastHeartbeat()) {
+            (time == before.lastHeartbeat() ? duplicate : late).increment();
+            return;
+        }
+        long seen = settings.timeMode() == LivenessSettings.TimeMode.STREAM_TIME ? time : context.currentSystemTimeMs();
+        double interval = learnInterval(before, time);
+        long deadline = beat.getState() == NodeState.PARKED
+                ? NodeRecord.NO_DEADLINE : seen + settings.silenceAllowedMs(interval);
+        if (before != null && before.deadline() != NodeRecord.NO_DEADLINE) {
+            deadlines.remove(before.deadline(), nodeId);
+        }
+        if (deadline != NodeRecord.NO_DEADLINE) {
+            deadlines.add(deadline, nodeId);
+        }
+        NodeRecord after = new NodeRecord(time, seen, beat.getState(), interval,
+                before == null ? 1 : before.beats() + 1, deadline, false);
+        nodes.put(nodeId, after);
+        if (before != null && before.faulted()) {
+            emit(nodeId, NodeLiveness.RECOVERED, seen, after, record.timestamp());
+        }
+    }
+
+    private double learnInterval(NodeRecord before, long time) {
+        if (before == null) {
+            return settings.defaultIntervalMs();
+        }
+        double gap = time - before.lastHeartbeat();
+        double learned;
+        if (before.beats() == 1) {
+            learned = gap;
+        } else if (gap <= 2 * before.intervalMs()) {
+            learned = before.intervalMs() + settings.learningRate() * (gap - before.intervalMs());
+        } else {
+            learned = before.intervalMs();
+        }
+        return Math.max(settings.floorIntervalMs(), learned);
+    }
+
+    private void faultSilentNodes(long now) {
+        for (String nodeId : deadlines.takeDue(now)) {
+            NodeRecord node = nodes.get(nodeId);
+            if (node == null || node.faulted()) {
+                continue;
+            }
+            NodeRecord faulted = node.asFaulted();
+            nodes.put(nodeId, faulted);
+            emit(nodeId, NodeLiveness.FAULTED, now, faulted, now);
+        }
+    }
+
+    private void emit(String nodeId, NodeLiveness status, long at, NodeRecord node, long timestamp) {
+        NodeStatus change = NodeStatus.newBuilder()
+                .setNodeId(nodeId)
+                .setStatus(status)
+                .setChangedAt(Instant.ofEpochMilli(at))
+                .setLastHeartbeat(Instant.ofEpochMilli(node.lastHeartbeat()))
+                .setLastState(node.state())
+                .setExpectedIntervalMs(Math.round(node.intervalMs()))
+                .build();
+        context.forward(new Record<>(nodeId, change, timestamp));
+    }
+}

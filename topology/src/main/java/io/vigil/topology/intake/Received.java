@@ -1,0 +1,7 @@
+package io.vigil.topology.intake;
+
+/**
+ * A decoded, validated input record together with the bytes it arrived as, so a later stage can still
+ * dead-letter it whole.
+ */
+public record Received<T>(T value, byte[] rawKey, byte[] rawValue) {}

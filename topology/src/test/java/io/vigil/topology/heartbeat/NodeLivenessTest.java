@@ -1,0 +1,229 @@
+package io.vigil.topology.heartbeat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.avro.DeadLetter;
+import io.vigil.avro.DeadLetterReason;
+import io.vigil.avro.Heartbeat;
+import io.vigil.avro.NodeLiveness;
+import io.vigil.avro.NodeState;
+import io.vigil.avro.NodeStatus;
+import io.vigil.config.Settings;
+import io.vigil.schemas.Topics;
+import io.vigil.schemas.registry.MockSchemaRegistry;
+import io.vigil.schemas.serde.AvroSerde;
+import io.vigil.topology.TopologyConfig;
+import io.vigil.topology.VigilTopology;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeLivenessTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    @TempDir
+    Path stateDir;
+
+    private final String scope = "liveness-" + UUID.randomUUID();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> heartbeats;
+    private TestOutputTopic<String, NodeStatus> statuses;
+    private TestOutputTopic<byte[], DeadLetter> deadLetters;
+    private Serializer<Heartbeat> serializer;
+
+    private void start(String timeMode, Map<String, String> extra) {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "vigil.schema.registry.url", "mock://" + scope,
+                "vigil.state.dir", stateDir.toString(),
+                "vigil.liveness.time.mode", timeMode,
+                "vigil.liveness.check.interval.ms", "1000"));
+        settings.putAll(extra);
+        TopologyConfig config = TopologyConfig.from(Settings.of(settings));
+        driver = new TopologyTestDriver(VigilTopology.build(config, meters), config.streamsProperties(), T0);
+        heartbeats = driver.createInputTopic(Topics.HEARTBEATS.name(), new ByteArraySerializer(), new ByteArraySerializer());
+        statuses = driver.createOutputTopic(Topics.NODE_STATUS.name(), new StringDeserializer(),
+                AvroSerde.configured(NodeStatus.class, config.serdeConfig(), false).deserializer());
+        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), new ByteArrayDeserializer(),
+                AvroSerde.configured(DeadLetter.class, config.serdeConfig(), false).deserializer());
+        serializer = AvroSerde.configured(Heartbeat.class, config.serdeConfig(), false).serializer();
+    }
+
+    @AfterEach
+    void stop() {
+        if (driver != null) {
+            driver.close();
+        }
+        MockSchemaRegistry.dropScope(scope);
+    }
+
+    /** A heartbeat of {@code node} sent {@code seconds} after T0, with its record timestamp set to that time. */
+    private void beat(String node, double seconds, NodeState state) {
+        Instant time = T0.plusMillis(Math.round(seconds * 1000));
+        Heartbeat hb = Heartbeat.newBuilder().setNodeId(node).setTime(time).setState(state).setTarget(null).build();
+        heartbeats.pipeInput(node.getBytes(StandardCharsets.UTF_8), serializer.serialize(Topics.HEARTBEATS.name(), hb), time);
+    }
+
+    private void beat(String node, double seconds) {
+        beat(node, seconds, NodeState.ONLINE);
+    }
+
+    /** Another node beating every second moves stream time forward to {@code untilSeconds}. */
+    private void clockNode(double fromSeconds, double untilSeconds) {
+        for (double t = fromSeconds; t <= untilSeconds; t += 1) {
+            beat("clock", t);
+        }
+    }
+
+    private List<NodeStatus> statusesOf(String node) {
+        return statuses.readValuesToList().stream().filter(s -> s.getNodeId().equals(node)).toList();
+    }
+
+    private NodeRecord stored(String node) {
+        KeyValueStore<String, NodeRecord> store = driver.getKeyValueStore(VigilTopology.NODE_STORE);
+        return store.get(node);
+    }
+
+    @Test
+    void learnsEachNodesIntervalFromItsOwnHeartbeats() {
+        start("stream-time", Map.of());
+        beat("a", 0);
+        assertEquals(30_000.0, stored("a").intervalMs(), "default until a gap is seen");
+        beat("a", 10);
+        assertEquals(10_000.0, stored("a").intervalMs(), "the first gap replaces the default");
+        beat("a", 22);
+        // EWMA with rate 0.2: 10,000 + 0.2 * (12,000 - 10,000)
+        assertEquals(10_400.0, stored("a").intervalMs(), 1e-9);
+        beat("a", 100);
+        assertEquals(10_400.0, stored("a").intervalMs(), 1e-9, "a gap of missed beats is not cadence");
+    }
+
+    @Test
+    void threeMissedHeartbeatsFaultANodeExactlyOnceAndAHeartbeatRecoversIt() {
+        start("stream-time", Map.of());
+        for (int t = 0; t <= 40; t += 10) {
+            beat("a", t);
+        }
+        // Deadline: last beat 40 s + (3 missed + 0.5 grace) x 10 s = 75 s.
+        clockNode(41, 74);
+        assertTrue(statusesOf("a").isEmpty(), "not faulted before 3.5 intervals of silence");
+        clockNode(75, 200);
+        List<NodeStatus> changes = statusesOf("a");
+        assertEquals(1, changes.size(), "one record per transition, not per check: " + changes);
+        NodeStatus faulted = changes.get(0);
+        assertEquals(NodeLiveness.FAULTED, faulted.getStatus());
+        assertEquals(T0.plusSeconds(75), faulted.getChangedAt());
+        assertEquals(T0.plusSeconds(40), faulted.getLastHeartbeat());
+        assertEquals(10_000L, faulted.getExpectedIntervalMs());
+        assertEquals(NodeState.ONLINE, faulted.getLastState());
+
+        beat("a", 201);
+        beat("a", 211);
+        List<NodeStatus> back = statusesOf("a");
+        assertEquals(1, back.size());
+        assertEquals(NodeLiveness.RECOVERED, back.get(0).getStatus());
+        assertEquals(T0.plusSeconds(201), back.get(0).getChangedAt());
+        assertEquals(10_000.0, stored("a").intervalMs(), 1e-9, "the silence was not learned as cadence");
+    }
+
+    @Test
+    void parkedNodesAreNotFaultedForSilence() {
+        start("stream-time", Map.of());
+        beat("p", 0);
+        beat("p", 10, NodeState.PARKED);
+        clockNode(11, 500);
+        assertTrue(statusesOf("p").isEmpty());
+        beat("p", 501, NodeState.BUSY);
+        clockNode(502, 600);
+        List<NodeStatus> changes = statusesOf("p");
+        assertEquals(1, changes.size(), "unparked and silent again: faulted");
+        assertEquals(NodeLiveness.FAULTED, changes.get(0).getStatus());
+        assertEquals(NodeState.BUSY, changes.get(0).getLastState());
+    }
+
+    @Test
+    void lateAndDuplicateHeartbeatsChangeNothing() {
+        start("stream-time", Map.of());
+        beat("a", 0);
+        beat("a", 10);
+        beat("a", 20);
+        beat("a", 15);
+        beat("a", 20);
+        assertEquals(20_000L, stored("a").lastHeartbeat() - T0.toEpochMilli());
+        assertEquals(3, stored("a").beats());
+        assertEquals(1.0, meters.get("vigil.heartbeats.ignored").tag("reason", "late").counter().count());
+        assertEquals(1.0, meters.get("vigil.heartbeats.ignored").tag("reason", "duplicate").counter().count());
+        clockNode(21, 60);
+        List<NodeStatus> changes = statusesOf("a");
+        assertEquals(1, changes.size());
+        assertEquals(T0.plusSeconds(55), changes.get(0).getChangedAt(), "deadline from the newest beat: 20 + 35 s");
+    }
+
+    @Test
+    void inStreamTimeASilentStreamFaultsNobodyButWallClockModeDoes() {
+        start("stream-time", Map.of());
+        beat("a", 0);
+        beat("a", 10);
+        driver.advanceWallClockTime(Duration.ofMinutes(10));
+        assertTrue(statuses.isEmpty(), "stream time stands still when every heartbeat stops");
+        driver.close();
+        driver = null;
+        MockSchemaRegistry.dropScope(scope);
+
+        start("wall-clock", Map.of());
+        beat("a", 0);
+        beat("a", 10);
+        // Wall clock mode: seen at the driver's wall clock (T0), interval 10 s -> faulted 35 s later.
+        driver.advanceWallClockTime(Duration.ofSeconds(34));
+        assertTrue(statuses.isEmpty());
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        List<NodeStatus> changes = statusesOf("a");
+        assertEquals(1, changes.size());
+        assertEquals(NodeLiveness.FAULTED, changes.get(0).getStatus());
+        driver.advanceWallClockTime(Duration.ofMinutes(5));
+        assertTrue(statuses.isEmpty(), "no repeat while it stays silent");
+    }
+
+    @Test
+    void theLearnedIntervalNeverDropsBelowTheFloor() {
+        start("stream-time", Map.of("vigil.liveness.floor.interval.ms", "5000"));
+        beat("fast", 0);
+        beat("fast", 0.01);
+        assertEquals(5_000.0, stored("fast").intervalMs());
+        clockNode(1, 17);
+        assertTrue(statusesOf("fast").isEmpty(), "3.5 x the 5 s floor has not passed");
+        clockNode(18, 19);
+        assertEquals(1, statusesOf("fast").size());
+    }
+
+    @Test
+    void undecodableHeartbeatsAreDeadLettered() {
+        start("stream-time", Map.of());
+        heartbeats.pipeInput("x".getBytes(StandardCharsets.UTF_8), new byte[] {9, 9, 9}, T0);
+        beat("a", 1);
+        List<DeadLetter> letters = deadLetters.readValuesToList();
+        assertEquals(1, letters.size());
+        assertEquals(DeadLetterReason.MALFORMED, letters.get(0).getReason());
+        assertEquals(Topics.HEARTBEATS.name(), letters.get(0).getOriginTopic());
+        assertEquals(1, stored("a").beats());
+    }
+}
