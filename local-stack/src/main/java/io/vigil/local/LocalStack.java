@@ -112,6 +112,16 @@ public final class LocalStack implements AutoCloseable {
         printProcessTable();
     }
 
+    /** Process ids of everything this stack started, broker first. */
+    synchronized List<Long> pids() {
+        List<Long> pids = new ArrayList<>();
+        if (broker != null) {
+            pids.add(broker.pid());
+        }
+        services.forEach(s -> pids.add(s.pid()));
+        return pids;
+    }
+
     /** Blocks while every service runs; reports the first one that dies. */
     void watch() throws InterruptedException {
         while (true) {

@@ -8,6 +8,8 @@ import io.vigil.bridge.kafka.ScoreForwarder;
 import io.vigil.bridge.web.Health;
 import io.vigil.bridge.web.WebServer;
 import io.vigil.config.Settings;
+import io.vigil.schemas.registry.RegistryConfig;
+import io.vigil.schemas.serde.AvroSerde;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,26 @@ public final class SseBridge implements AutoCloseable {
     private SseBridge(Deque<AutoCloseable> resources, WebServer web) {
         this.resources = resources;
         this.web = web;
+    }
+
+    /**
+     * Runs the bridge until SIGTERM/SIGINT, configured as described in {@link BridgeConfig}. Expects
+     * {@code -Dorg.jboss.logging.provider=slf4j}, and sets it itself when absent.
+     */
+    public static void main(String[] args) {
+        // Read once when jboss-logging initialises, so it must be set before any Undertow class logs.
+        setIfAbsent("org.jboss.logging.provider", "slf4j");
+        BridgeConfig config = configFromSystem();
+        Deserializer<ChannelScore> decoder = AvroSerde.configured(ChannelScore.class,
+                Map.of(RegistryConfig.SCHEMA_REGISTRY_URL, config.schemaRegistryUrl()), false).deserializer();
+        SseBridge bridge = start(config, decoder);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping");
+            bridge.close();
+        }, "bridge-shutdown"));
+        log.atInfo().addKeyValue("topic", config.topic()).addKeyValue("bootstrap", config.bootstrapServers())
+                .addKeyValue("registry", config.schemaRegistryUrl())
+                .log("SSE bridge serving {}", bridge.url());
     }
 
     /** Starts serving and consuming; {@code decoder} is closed with the bridge. */
@@ -97,13 +119,13 @@ public final class SseBridge implements AutoCloseable {
         }
     }
 
-    static void setIfAbsent(String property, String value) {
+    private static void setIfAbsent(String property, String value) {
         if (System.getProperty(property) == null) {
             System.setProperty(property, value);
         }
     }
 
-    static BridgeConfig configFromSystem() {
+    private static BridgeConfig configFromSystem() {
         return BridgeConfig.from(Settings.fromSystem());
     }
 }

@@ -3,6 +3,8 @@ package io.vigil.bridge.kafka;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vigil.avro.ChannelScore;
+import io.vigil.schemas.registry.RegistryException;
+import io.vigil.schemas.serde.WireFormatException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -14,9 +16,12 @@ import java.time.Duration;
 
 /**
  * Turns one raw score record into one SSE event, or skips it. It decides what a bad record costs: a
- * record that does not decode is counted ({@value #DECODE_FAILURES}), logged at WARN at most once per
- * {@link #WARN_INTERVAL} with its topic, partition and offset, and skipped; it never stops the feed.
- * Events are named {@value #EVENT_NAME} and identified as {@code <partition>-<offset>}.
+ * record that does not decode is counted ({@value #DECODE_FAILURES}, tagged with a {@code reason}),
+ * logged at WARN at most once per {@link #WARN_INTERVAL} with its topic, partition and offset, and
+ * skipped; it never stops the feed. That includes records whose schema cannot be fetched because the
+ * registry is away (reason {@code registry}): a live view would rather skip than stall behind an
+ * outage, and the deserializer caches schemas, so only new schema ids are affected. Events are named
+ * {@value #EVENT_NAME} and identified as {@code <partition>-<offset>}.
  */
 public final class ScoreForwarder {
 
@@ -30,15 +35,18 @@ public final class ScoreForwarder {
     private final Deserializer<ChannelScore> deserializer;
     private final EventSink sink;
     private final Counter received;
-    private final Counter decodeFailures;
+    private final Counter badWireFormat;
+    private final Counter registryUnavailable;
+    private final Counter otherFailures;
     private final LogThrottle warnings = new LogThrottle(WARN_INTERVAL);
 
     public ScoreForwarder(Deserializer<ChannelScore> deserializer, EventSink sink, MeterRegistry registry) {
         this.deserializer = deserializer;
         this.sink = sink;
         this.received = Counter.builder(RECEIVED).description("Score records read from Kafka").register(registry);
-        this.decodeFailures = Counter.builder(DECODE_FAILURES)
-                .description("Score records skipped because they could not be decoded").register(registry);
+        this.badWireFormat = failureCounter(registry, "wire_format");
+        this.registryUnavailable = failureCounter(registry, "registry");
+        this.otherFailures = failureCounter(registry, "other");
     }
 
     public boolean forward(ConsumerRecord<?, byte[]> record) {
@@ -63,8 +71,16 @@ public final class ScoreForwarder {
         return true;
     }
 
+    private static Counter failureCounter(MeterRegistry registry, String reason) {
+        return Counter.builder(DECODE_FAILURES).tag("reason", reason)
+                .description("Score records skipped because they could not be decoded").register(registry);
+    }
+
     private void skip(String topic, int partition, long offset, RuntimeException e) {
-        decodeFailures.increment();
+        Counter counter = e instanceof WireFormatException ? badWireFormat
+                : e instanceof RegistryException ? registryUnavailable
+                : otherFailures;
+        counter.increment();
         long suppressed = warnings.permit();
         if (suppressed >= 0) {
             log.atWarn()

@@ -89,7 +89,7 @@ class ScoreFeedTest {
             assertTrue(event[2].startsWith("{\"channelId\":\"" + (event[1].equals("0-10") ? "A-1" : "B-2")), event[2]);
         }
         assertEquals(Set.of("0-10", "1-21"), ids);
-        assertEquals(1.0, registry.get(ScoreForwarder.DECODE_FAILURES).counter().count());
+        assertEquals(1.0, registry.get(ScoreForwarder.DECODE_FAILURES).tag("reason", "other").counter().count());
         assertEquals(3.0, registry.get(ScoreForwarder.RECEIVED).counter().count());
 
         // The loop survived the bad record.
