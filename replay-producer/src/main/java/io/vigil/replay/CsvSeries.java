@@ -11,15 +11,23 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One channel's series read from a {@code timestamp,value} CSV file (NAB's layout). Timestamps are
  * either {@code YYYY-MM-DD HH:MM:SS[.ffffff]} in UTC, ISO-8601 with a {@code T}, or epoch
- * milliseconds. Points must be in strictly increasing time order; anything else is an error naming
- * the file and line, because a replay that silently reorders or drops points tests nothing.
+ * milliseconds. Unreadable rows are errors naming the file and line. Points must be in strictly
+ * increasing time order: a row whose time does not increase (real data has them, e.g. the clock
+ * change of a daylight-saving switch) is an error when loading strictly, and otherwise skipped and
+ * reported in {@code skippedRows}, never silently reordered.
  */
-public record CsvSeries(String channelId, long[] times, double[] values) {
+public record CsvSeries(String channelId, long[] times, double[] values, List<String> skippedRows) {
+
+    public CsvSeries(String channelId, long[] times, double[] values) {
+        this(channelId, times, values, List.of());
+    }
 
     private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
             .appendPattern("yyyy-MM-dd")
@@ -33,8 +41,14 @@ public record CsvSeries(String channelId, long[] times, double[] values) {
         return times.length;
     }
 
-    /** Loads {@code file} as channel {@code channelId}. */
+    /** Loads {@code file} as channel {@code channelId}, failing on any row out of time order. */
     public static CsvSeries load(Path file, String channelId) throws IOException {
+        return load(file, channelId, true);
+    }
+
+    /** Loads {@code file}; when not {@code strict}, rows whose time does not increase are skipped. */
+    public static CsvSeries load(Path file, String channelId, boolean strict) throws IOException {
+        List<String> skipped = new ArrayList<>();
         long[] times = new long[1024];
         double[] values = new double[1024];
         int n = 0;
@@ -61,8 +75,12 @@ public record CsvSeries(String channelId, long[] times, double[] values) {
                     throw new IllegalArgumentException(file + ":" + lineNo + ": value is not a number: '" + line.substring(comma + 1) + "'");
                 }
                 if (n > 0 && time <= times[n - 1]) {
-                    throw new IllegalArgumentException(file + ":" + lineNo + ": timestamp does not increase ("
-                            + line.substring(0, comma) + ")");
+                    String problem = file + ":" + lineNo + ": timestamp does not increase (" + line.substring(0, comma) + ")";
+                    if (strict) {
+                        throw new IllegalArgumentException(problem);
+                    }
+                    skipped.add(problem);
+                    continue;
                 }
                 if (n == times.length) {
                     times = Arrays.copyOf(times, n * 2);
@@ -76,7 +94,7 @@ public record CsvSeries(String channelId, long[] times, double[] values) {
         if (n == 0) {
             throw new IllegalArgumentException(file + ": no data rows");
         }
-        return new CsvSeries(channelId, Arrays.copyOf(times, n), Arrays.copyOf(values, n));
+        return new CsvSeries(channelId, Arrays.copyOf(times, n), Arrays.copyOf(values, n), List.copyOf(skipped));
     }
 
     /** Channel id for a file: its name without the extension. */

@@ -51,6 +51,9 @@ public final class ReplayProducer implements Callable<Integer> {
     @Option(names = "--source", defaultValue = "replay", description = "Source recorded on each point (default: ${DEFAULT-VALUE}).")
     String source;
 
+    @Option(names = "--strict", description = "Fail on rows whose timestamp does not increase instead of skipping them.")
+    boolean strict;
+
     @Option(names = "--limit", defaultValue = "0", description = "Stop after this many points; 0 = no limit.")
     long limit;
 
@@ -69,7 +72,13 @@ public final class ReplayProducer implements Callable<Integer> {
                 settings.get("schema.registry.url", "http://localhost:8081"));
         List<CsvSeries> series = new ArrayList<>();
         for (Path file : files) {
-            series.add(CsvSeries.load(file, CsvSeries.channelIdOf(file)));
+            CsvSeries loaded = CsvSeries.load(file, CsvSeries.channelIdOf(file), strict);
+            if (!loaded.skippedRows().isEmpty()) {
+                log.atWarn().setMessage("skipped rows whose timestamp does not increase")
+                        .addKeyValue("file", file).addKeyValue("count", loaded.skippedRows().size())
+                        .addKeyValue("first", loaded.skippedRows().get(0)).log();
+            }
+            series.add(loaded);
         }
         ReplaySchedule schedule = new ReplaySchedule(series, speed, loop, alignNow ? System.currentTimeMillis() : null);
         var serializer = AvroSerde.configured(TelemetryPoint.class, serdeConfig, false).serializer();

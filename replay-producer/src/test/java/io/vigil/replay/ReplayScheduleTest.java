@@ -48,6 +48,19 @@ class ReplayScheduleTest {
     }
 
     @Test
+    void nonIncreasingRowsAreSkippedAndReportedUnlessStrict() throws IOException {
+        Path dst = csv("dst.csv", "timestamp,value\n2014-03-09 01:56:00,1\n2014-03-09 03:00:00,2\n"
+                + "2014-03-09 03:00:00,3\n2014-03-09 02:59:00,4\n2014-03-09 03:05:00,5\n");
+        CsvSeries lenient = CsvSeries.load(dst, "dst", false);
+        assertEquals(3, lenient.size());
+        assertEquals(5.0, lenient.values()[2]);
+        assertEquals(2, lenient.skippedRows().size());
+        assertTrue(lenient.skippedRows().get(0).startsWith(dst + ":4:"), lenient.skippedRows().get(0));
+        assertTrue(lenient.skippedRows().get(1).startsWith(dst + ":5:"), lenient.skippedRows().get(1));
+        assertThrows(IllegalArgumentException.class, () -> CsvSeries.load(dst, "dst", true));
+    }
+
+    @Test
     void mergesChannelsInEventTimeOrderWithDueTimesFromSpeed() {
         CsvSeries a = new CsvSeries("a", new long[] {0, 1000, 2000}, new double[] {1, 2, 3});
         CsvSeries b = new CsvSeries("b", new long[] {500, 1500}, new double[] {10, 20});

@@ -16,6 +16,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * Creates Vigil's topics if they are missing and waits until every partition has a leader: producing
  * right after creation was seen to hit NOT_LEADER and then lose data in an endless retry loop.
  * Existing topics are left as they are.
+ *
+ * <p>Vigil's records carry event time as their timestamp, and a replay at 100x runs ahead of the
+ * clock, so data topics accept timestamps any distance in the future (Kafka's default is one hour).
  */
 public final class TopicProvisioner {
 
@@ -32,9 +35,7 @@ public final class TopicProvisioner {
         List<NewTopic> missing = specs.stream()
                 .filter(s -> !existing.contains(s.name()))
                 .map(s -> new NewTopic(s.name(), s.equals(Topics.SCHEMAS) ? 1 : partitions, replication)
-                        .configs(s.compacted()
-                                ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
-                                : Map.of()))
+                        .configs(configOf(s)))
                 .toList();
         if (!missing.isEmpty()) {
             try {
@@ -46,6 +47,18 @@ public final class TopicProvisioner {
             }
         }
         awaitLeaders(specs.stream().map(Topics.Spec::name).toList(), timeout);
+    }
+
+    /** Topic configuration Vigil needs on {@code spec}: compaction, and the event-time allowance. */
+    public static Map<String, String> configOf(Topics.Spec spec) {
+        Map<String, String> config = new java.util.HashMap<>();
+        if (spec.compacted()) {
+            config.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        }
+        if (!spec.equals(Topics.SCHEMAS)) {
+            config.put(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, Long.toString(Long.MAX_VALUE));
+        }
+        return config;
     }
 
     /** Waits until every partition of the named topics has a leader. */
