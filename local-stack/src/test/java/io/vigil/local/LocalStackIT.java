@@ -39,7 +39,7 @@ class LocalStackIT {
         try (LocalStack stack = new LocalStack(config)) {
             stack.start();
             pids = stack.pids();
-            assertEquals(6, pids.size(), "broker, registry, scorer, bridge, replay and nothing else: " + pids);
+            assertEquals(5, pids.size(), "broker, registry, scorer, bridge, replay and nothing else: " + pids);
             readEvents(config.bridgeUrl() + "/events", 5, events);
         }
         assertEquals(5, events.size());

@@ -17,12 +17,12 @@ import org.apache.kafka.server.common.MetadataVersion;
  * production metadata version, replication factors of 1 and no initial rebalance delay (without
  * these Streams sits in REBALANCING forever).
  */
-final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements AutoCloseable {
 
     private final KafkaClusterTestKit cluster;
     private boolean closed;
 
-    EmbeddedKafka() throws Exception {
+    public EmbeddedKafka() throws Exception {
         Map<String, Short> features = Feature.PRODUCTION_FEATURES.stream()
                 .filter(f -> f != Feature.KRAFT_VERSION)
                 .collect(Collectors.toMap(Feature::featureName,
@@ -48,12 +48,12 @@ final class EmbeddedKafka implements AutoCloseable {
         cluster.waitForReadyBrokers();
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return cluster.bootstrapServers();
     }
 
     /** Creates Vigil's topics with {@code partitions} partitions and waits for their leaders. */
-    void createTopics(int partitions) throws Exception {
+    public void createTopics(int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
             new TopicProvisioner(admin).ensure(Topics.all(), partitions, (short) 1, Duration.ofSeconds(30));
         }
