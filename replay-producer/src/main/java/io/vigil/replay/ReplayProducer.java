@@ -1,151 +1,193 @@
 package io.vigil.replay;
 
-import io.vigil.avro.TelemetryPoint;
 import io.vigil.config.Settings;
-import io.vigil.schemas.Topics;
-import io.vigil.schemas.serde.AvroSerde;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import io.vigil.replay.cli.PlaybackOptions;
+import io.vigil.replay.cli.ReplaySourceOptions;
+import io.vigil.replay.cli.SimulationOptions;
+import io.vigil.replay.cli.SourceAssembly;
+import io.vigil.replay.kafka.Failures;
+import io.vigil.replay.kafka.KafkaPublisher;
+import io.vigil.replay.kafka.ProducerSettings;
+import io.vigil.replay.run.Pacer;
+import io.vigil.replay.run.Progress;
+import io.vigil.replay.run.RunLimits;
+import io.vigil.replay.run.RunSummary;
+import io.vigil.replay.run.Runner;
+import io.vigil.replay.run.StopSignal;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * Replays {@code timestamp,value} CSV series as telemetry, keyed by channel id, at a speed factor.
- * Broker and registry come from settings ({@code VIGIL_BOOTSTRAP_SERVERS}, {@code
- * VIGIL_SCHEMA_REGISTRY_URL}); what to replay and how fast from the command line.
+ * The replay producer's command: replays labeled data sets (CSV, NAB, Telemanom) or simulates a fleet
+ * into Vigil's topics at a speed factor, publishing ground truth beside the data.
+ *
+ * <p>Decides what an operator sees and what the exit code says: a progress line every few seconds, a
+ * summary at the end, and on failure one line on stderr. Broker and registry come from settings
+ * ({@code VIGIL_BOOTSTRAP_SERVERS}, {@code VIGIL_SCHEMA_REGISTRY_URL}; bounded waits
+ * {@code VIGIL_REPLAY_DELIVERY_TIMEOUT_MS}, {@code VIGIL_REPLAY_MAX_BLOCK_MS}); everything else from the
+ * command line.
  */
-@Command(name = "replay", mixinStandardHelpOptions = true,
-        description = "Replay CSV series (timestamp,value) into Vigil's telemetry topic.")
+@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Replay labeled series (CSV, NAB, Telemanom) or simulate a fleet into Vigil's topics:",
+                "points to vigil.telemetry, ground-truth windows to vigil.labels, heartbeats to vigil.heartbeats."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:done (end of data, --duration, --limit or Ctrl-C)", "1:unreadable input data",
+                "2:bad command line", "3:Kafka or the schema registry failed (after bounded retries)"})
 public final class ReplayProducer implements Callable<Integer> {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_BAD_INPUT = 1;
+    public static final int EXIT_INFRASTRUCTURE = 3;
 
     private static final Logger log = LoggerFactory.getLogger(ReplayProducer.class);
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "CSV files; each becomes a channel named after the file.")
-    List<Path> files;
+    @Mixin
+    ReplaySourceOptions replay = new ReplaySourceOptions();
 
-    @Option(names = "--speed", defaultValue = "1", description = "Speed factor: 1 = real time, 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
-    double speed;
+    @Mixin
+    SimulationOptions simulation = new SimulationOptions();
 
-    @Option(names = "--loop", description = "Start over when the data ends, with event times moving on.")
-    boolean loop;
+    @Mixin
+    PlaybackOptions playback = new PlaybackOptions();
 
-    @Option(names = "--align-now", description = "Shift every series so it starts now, keeping its spacing.")
-    boolean alignNow;
-
-    @Option(names = "--source", defaultValue = "replay", description = "Source recorded on each point (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--source", paramLabel = "TEXT",
+            description = "Source recorded on every point and label (default: replay for CSV, nab, telemanom/<spacecraft>, sim/<fleet>).")
     String source;
 
-    @Option(names = "--strict", description = "Fail on rows whose timestamp does not increase instead of skipping them.")
-    boolean strict;
+    @Option(names = "--producer-config", paramLabel = "KEY=VALUE",
+            description = "Kafka producer setting overriding Vigil's (e.g. batch.size=1048576); repeatable.")
+    Map<String, String> producerConfig = new LinkedHashMap<>();
 
-    @Option(names = "--limit", defaultValue = "0", description = "Stop after this many points; 0 = no limit.")
-    long limit;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = "--progress-seconds", defaultValue = "5", description = "Seconds between progress lines.")
-    int progressSeconds;
+    private final Settings settings;
+
+    public ReplayProducer() {
+        this(Settings.fromSystem());
+    }
+
+    public ReplayProducer(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** The command line for this command, with its settings. */
+    public static CommandLine commandLine(Settings settings) {
+        return new CommandLine(new ReplayProducer(settings)).setCaseInsensitiveEnumValuesAllowed(true);
+    }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ReplayProducer()).execute(args));
+        System.exit(commandLine(Settings.fromSystem()).execute(args));
     }
 
     @Override
-    public Integer call() throws Exception {
-        Settings settings = Settings.fromSystem();
+    public Integer call() {
+        validate();
+        PrintWriter err = spec.commandLine().getErr();
         String bootstrap = settings.get("bootstrap.servers", "localhost:9092");
-        Map<String, Object> serdeConfig = Map.of("schema.registry.url",
-                settings.get("schema.registry.url", "http://localhost:8081"));
-        List<CsvSeries> series = new ArrayList<>();
-        for (Path file : files) {
-            CsvSeries loaded = CsvSeries.load(file, CsvSeries.channelIdOf(file), strict);
-            if (!loaded.skippedRows().isEmpty()) {
-                log.atWarn().setMessage("skipped rows whose timestamp does not increase")
-                        .addKeyValue("file", file).addKeyValue("count", loaded.skippedRows().size())
-                        .addKeyValue("first", loaded.skippedRows().get(0)).log();
-            }
-            series.add(loaded);
+        String registry = settings.get("schema.registry.url", "http://localhost:8081");
+        SourceAssembly.Assembled assembled;
+        try {
+            long now = System.currentTimeMillis();
+            assembled = simulation.fleet != null
+                    ? SourceAssembly.simulation(simulation, playback, source, now)
+                    : SourceAssembly.replay(replay, playback, source, now);
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("replay: " + (e instanceof NoSuchFileException ? "no such file: " + e.getMessage() : e.getMessage()));
+            err.flush();
+            return EXIT_BAD_INPUT;
         }
-        ReplaySchedule schedule = new ReplaySchedule(series, speed, loop, alignNow ? System.currentTimeMillis() : null);
-        var serializer = AvroSerde.configured(TelemetryPoint.class, serdeConfig, false).serializer();
+        assembled.warnings().forEach(w -> log.warn("{}", w));
+        log.info("{} at speed {} to {}", assembled.description(), playback.speed > 0 ? playback.speed + "x" : "max", bootstrap);
 
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        long sent = 0;
-        long started = System.nanoTime();
-        long nextProgress = started + TimeUnit.SECONDS.toNanos(progressSeconds);
-        long lastProgressCount = 0;
-        long lastProgressTime = started;
-        Thread mainThread = Thread.currentThread();
-        Runtime.getRuntime().addShutdownHook(new Thread(mainThread::interrupt));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(bootstrap),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (ReplaySchedule.Point p : schedule) {
-                if (failure.get() != null || Thread.currentThread().isInterrupted() || (limit > 0 && sent >= limit)) {
-                    break;
-                }
-                long due = started + p.dueNanos();
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                TelemetryPoint point = TelemetryPoint.newBuilder().setChannelId(p.channelId()).setSource(source)
-                        .setEventTime(Instant.ofEpochMilli(p.eventTime())).setValue(p.value()).build();
-                producer.send(new ProducerRecord<>(Topics.TELEMETRY.name(), null, p.eventTime(),
-                        p.channelId().getBytes(StandardCharsets.UTF_8), serializer.serialize(Topics.TELEMETRY.name(), point)),
-                        (metadata, e) -> {
-                            if (e != null) {
-                                failure.compareAndSet(null, e);
-                            }
-                        });
-                sent++;
-                long now = System.nanoTime();
-                if (now >= nextProgress) {
-                    double rate = (sent - lastProgressCount) * 1e9 / (now - lastProgressTime);
-                    log.atInfo().setMessage("progress").addKeyValue("sent", sent)
-                            .addKeyValue("ratePerSec", Math.round(rate))
-                            .addKeyValue("behindMs", Math.max(0, (now - due) / 1_000_000)).log();
-                    lastProgressCount = sent;
-                    lastProgressTime = now;
-                    nextProgress = now + TimeUnit.SECONDS.toNanos(progressSeconds);
-                }
+        ProducerSettings producer = new ProducerSettings(bootstrap,
+                Duration.ofMillis(settings.getLong("replay.delivery.timeout.ms", ProducerSettings.DEFAULT_DELIVERY_TIMEOUT.toMillis())),
+                Duration.ofMillis(settings.getLong("replay.max.block.ms", ProducerSettings.DEFAULT_MAX_BLOCK.toMillis())),
+                producerConfig);
+        StopSignal stop = new StopSignal();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.request();
+            try {
+                finished.await(20, TimeUnit.SECONDS); // let the run flush and print its summary
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            producer.flush();
+        }, "replay-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (KafkaPublisher publisher = KafkaPublisher.connect(producer, Map.of("schema.registry.url", registry))) {
+            Progress progress = new Progress("replay", TimeUnit.SECONDS.toNanos(playback.progressSeconds));
+            RunSummary summary = new Runner(assembled.source(), publisher, new Pacer(playback.speed),
+                    new RunLimits(playback.limit, playback.duration), progress, stop).run();
+            progress.summary(summary);
+            if (summary.failure() != null) {
+                err.println("replay: " + Failures.describe(summary.failure(), bootstrap, registry));
+                err.flush();
+                return EXIT_INFRASTRUCTURE;
+            }
+            return EXIT_OK;
+        } catch (RuntimeException e) {
+            if (!Failures.isInfrastructure(e)) {
+                throw e;
+            }
+            err.println("replay: " + Failures.describe(e, bootstrap, registry));
+            err.flush();
+            return EXIT_INFRASTRUCTURE;
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it is what waits for us
+            }
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        if (failure.get() != null) {
-            log.atError().setMessage("replay failed").addKeyValue("sent", sent)
-                    .addKeyValue("error", failure.get().toString()).log();
-            return 2;
-        }
-        log.atInfo().setMessage("replay done").addKeyValue("sent", sent).addKeyValue("channels", series.size())
-                .addKeyValue("seconds", String.format("%.1f", seconds))
-                .addKeyValue("ratePerSec", Math.round(sent / Math.max(seconds, 1e-9))).log();
-        return 0;
     }
 
-    private static Map<String, Object> producerConfig(String bootstrap) {
-        return Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                // Bounded: a broker that stays away fails the replay instead of hanging it.
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+    /** Rejects combinations that would silently mean nothing. */
+    private void validate() {
+        CommandLine cl = spec.commandLine();
+        boolean simulating = simulation.fleet != null;
+        if (simulating == replay.any()) {
+            throw new ParameterException(cl, simulating
+                    ? "--simulate replaces FILE, --nab and --telemanom: give one or the other"
+                    : "nothing to replay: give CSV FILEs, --nab DIR, --telemanom DIR or --simulate FLEET");
+        }
+        if (simulating && (playback.loop || playback.alignNow || playback.startOffset != null || replay.labels != null)) {
+            throw new ParameterException(cl, "--loop, --align-now, --start-offset and --labels apply to replays, not to --simulate");
+        }
+        if (replay.labels != null && replay.files.isEmpty()) {
+            throw new ParameterException(cl, "--labels belongs to CSV FILEs; NAB and Telemanom bring their own labels");
+        }
+        if (replay.nab == null && !(replay.nabGlobs.isEmpty() && replay.nabCategories.isEmpty())) {
+            throw new ParameterException(cl, "--nab-select and --nab-category need --nab DIR");
+        }
+        if (replay.telemanom == null && !(replay.telemanomChannels.isEmpty() && replay.spacecraft.isEmpty())) {
+            throw new ParameterException(cl, "--telemanom-channels and --spacecraft need --telemanom DIR");
+        }
+        if (playback.speed < 0 || Double.isNaN(playback.speed)) {
+            throw new ParameterException(cl, "--speed must be >= 0 (0 = as fast as possible)");
+        }
+        if (playback.limit < 0 || playback.progressSeconds < 0) {
+            throw new ParameterException(cl, "--limit and --progress-seconds cannot be negative");
+        }
+        if (playback.duration != null && (playback.duration.isNegative() || playback.duration.isZero())) {
+            throw new ParameterException(cl, "--duration must be positive");
+        }
     }
 }

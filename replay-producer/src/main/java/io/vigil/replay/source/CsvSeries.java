@@ -1,25 +1,18 @@
-package io.vigil.replay;
+package io.vigil.replay.source;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * One channel's series read from a {@code timestamp,value} CSV file (NAB's layout). Timestamps are
- * either {@code YYYY-MM-DD HH:MM:SS[.ffffff]} in UTC, ISO-8601 with a {@code T}, or epoch
- * milliseconds. Unreadable rows are errors naming the file and line. Points must be in strictly
- * increasing time order: a row whose time does not increase (real data has them, e.g. the clock
+ * One channel's series read from a {@code timestamp,value} CSV file (NAB's layout); timestamps as
+ * {@link Timestamps} reads them. Unreadable rows are errors naming the file and line. Points must be in
+ * strictly increasing time order: a row whose time does not increase (real data has them, e.g. the clock
  * change of a daylight-saving switch) is an error when loading strictly, and otherwise skipped and
  * reported in {@code skippedRows}, never silently reordered.
  */
@@ -29,16 +22,20 @@ public record CsvSeries(String channelId, long[] times, double[] values, List<St
         this(channelId, times, values, List.of());
     }
 
-    private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
-            .appendPattern("yyyy-MM-dd")
-            .optionalStart().appendLiteral(' ').optionalEnd()
-            .optionalStart().appendLiteral('T').optionalEnd()
-            .appendPattern("HH:mm:ss")
-            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
-            .toFormatter();
-
     public int size() {
         return times.length;
+    }
+
+    /** This file's points as a replayable series with the given source and ground truth. */
+    public Series toSeries(String source, List<LabelWindow> labels) {
+        return new Series(channelId, source, times, values, labels);
+    }
+
+    /** One line for the operator when rows were skipped, or null. */
+    public String skippedSummary(Path file) {
+        return skippedRows.isEmpty() ? null
+                : file + ": skipped " + skippedRows.size() + " row(s) whose timestamp does not increase, first: "
+                        + skippedRows.get(0);
     }
 
     /** Loads {@code file} as channel {@code channelId}, failing on any row out of time order. */
@@ -67,7 +64,12 @@ public record CsvSeries(String channelId, long[] times, double[] values, List<St
                 if (comma < 0 || line.indexOf(',', comma + 1) >= 0) {
                     throw new IllegalArgumentException(file + ":" + lineNo + ": expected 'timestamp,value', found '" + line + "'");
                 }
-                long time = parseTime(file, lineNo, line.substring(0, comma).trim());
+                long time;
+                try {
+                    time = Timestamps.parse(line.substring(0, comma));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(file + ":" + lineNo + ": " + e.getMessage());
+                }
                 double value;
                 try {
                     value = Double.parseDouble(line.substring(comma + 1).trim());
@@ -102,16 +104,5 @@ public record CsvSeries(String channelId, long[] times, double[] values, List<St
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot > 0 ? name.substring(0, dot) : name;
-    }
-
-    private static long parseTime(Path file, int lineNo, String text) {
-        if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
-            return Long.parseLong(text);
-        }
-        try {
-            return LocalDateTime.parse(text, TIMESTAMP).toInstant(ZoneOffset.UTC).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(file + ":" + lineNo + ": unreadable timestamp '" + text + "'");
-        }
     }
 }

@@ -1,0 +1,59 @@
+package io.vigil.replay.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Options naming the labeled data sets to replay; several kinds can be replayed together. */
+public final class ReplaySourceOptions {
+
+    @Parameters(arity = "0..*", paramLabel = "FILE",
+            description = "CSV files (header timestamp,value); each is one channel named after the file.")
+    public List<Path> files = new ArrayList<>();
+
+    @Option(names = "--labels", paramLabel = "FILE",
+            description = "Ground truth for the CSV files: header channel,start,end[,kind], one window per row, both ends inclusive.")
+    public Path labels;
+
+    @Option(names = "--nab", paramLabel = "DIR",
+            description = "A NAB root (data/<category>/<name>.csv, labels/combined_windows.json); channel = <name>.")
+    public Path nab;
+
+    @Option(names = "--nab-select", paramLabel = "GLOB", split = ",",
+            description = "Replay only NAB files whose <category>/<name>[.csv] matches one of these globs, e.g. 'realKnownCause/*'.")
+    public List<String> nabGlobs = new ArrayList<>();
+
+    @Option(names = "--nab-category", paramLabel = "CATEGORY", split = ",",
+            description = "Replay only these NAB categories, e.g. realAWSCloudwatch.")
+    public List<String> nabCategories = new ArrayList<>();
+
+    @Option(names = "--telemanom", paramLabel = "DIR",
+            description = "A Telemanom root (test/<chan>.npy, labeled_anomalies.csv); the test series are replayed.")
+    public Path telemanom;
+
+    @Option(names = "--telemanom-channels", paramLabel = "CHAN", split = ",",
+            description = "Replay only these Telemanom channels, e.g. P-1,A-1.")
+    public List<String> telemanomChannels = new ArrayList<>();
+
+    @Option(names = "--spacecraft", paramLabel = "NAME", split = ",",
+            description = "Replay only Telemanom channels of these spacecraft (SMAP, MSL).")
+    public List<String> spacecraft = new ArrayList<>();
+
+    @Option(names = "--time-start", paramLabel = "INSTANT", defaultValue = "2018-01-01T00:00:00Z", converter = InstantConverter.class,
+            description = "Time of index 0 of Telemanom series (default: ${DEFAULT-VALUE}).")
+    public long timeStart;
+
+    @Option(names = "--time-step", paramLabel = "DURATION", defaultValue = "1m", converter = DurationConverter.class,
+            description = "Time between Telemanom values (default: ${DEFAULT-VALUE}).")
+    public Duration timeStep;
+
+    @Option(names = "--strict", description = "Fail on CSV rows whose timestamp does not increase instead of skipping them.")
+    public boolean strict;
+
+    public boolean any() {
+        return !files.isEmpty() || nab != null || telemanom != null;
+    }
+}

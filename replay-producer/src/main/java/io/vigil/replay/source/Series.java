@@ -1,0 +1,41 @@
+package io.vigil.replay.source;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * One channel ready to replay: strictly increasing event times, their values, and the channel's
+ * ground-truth windows in the data's own time (sorted by start). Every loader ends here, so the schedule
+ * never knows which data set a channel came from.
+ *
+ * @param source what {@code TelemetryPoint.source} and {@code LabelSegment.source} say, e.g. {@code nab}
+ */
+public record Series(String channelId, String source, long[] times, double[] values, List<LabelWindow> labels) {
+
+    public Series {
+        if (channelId == null || channelId.isBlank()) {
+            throw new IllegalArgumentException("a series needs a channel id");
+        }
+        if (times.length != values.length) {
+            throw new IllegalArgumentException(channelId + ": " + times.length + " times but " + values.length + " values");
+        }
+        if (times.length == 0) {
+            throw new IllegalArgumentException(channelId + ": no points");
+        }
+        for (int i = 1; i < times.length; i++) {
+            if (times[i] <= times[i - 1]) {
+                throw new IllegalArgumentException(channelId + ": time of point " + i + " does not increase");
+            }
+        }
+        source = source == null ? "" : source;
+        labels = labels.stream().sorted(Comparator.comparingLong(LabelWindow::start)).toList();
+    }
+
+    public int size() {
+        return times.length;
+    }
+
+    public Series withSource(String newSource) {
+        return new Series(channelId, newSource, times, values, labels);
+    }
+}

@@ -1,0 +1,87 @@
+package io.vigil.replay.source;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Telemanom's layout (SMAP/MSL): {@code <root>/test/<chan>.npy}, {@code <root>/train/<chan>.npy} and
+ * {@code <root>/labeled_anomalies.csv}.
+ *
+ * <p>Decisions: only the test part is replayed (training data is the models module's business); column 0
+ * of the array is the value (the others are command flags); the data has indices, not times, so index
+ * {@code i} happens at {@link TimeAxis#time(long)} and each labeled index range {@code [first, last]}
+ * becomes the window {@code [time(first), time(last)]}, exactly the times of the labeled points. The
+ * channel id is {@code chan_id} ({@code P-1}), the source {@code telemanom/<spacecraft>}, the kind the
+ * row's {@code class}. A test series whose length is not the row's {@code num_values} is an error: the
+ * labels would point at the wrong points.
+ */
+public final class TelemanomDataset {
+
+    /**
+     * Which channels to replay: those in {@code channels} (all when empty) whose spacecraft is among
+     * {@code spacecraft} (any when empty, compared ignoring case).
+     */
+    public record Selection(Set<String> channels, Set<String> spacecraft) {
+
+        public static Selection all() {
+            return new Selection(Set.of(), Set.of());
+        }
+
+        boolean matches(TelemanomLabels.Row row) {
+            return (channels.isEmpty() || channels.contains(row.channel()))
+                    && (spacecraft.isEmpty() || spacecraft.stream().anyMatch(s -> s.equalsIgnoreCase(row.spacecraft())));
+        }
+    }
+
+    private TelemanomDataset() {
+    }
+
+    public static LoadResult load(Path root, Selection selection, TimeAxis axis) throws IOException {
+        Path labelsFile = root.resolve("labeled_anomalies.csv");
+        if (!Files.isRegularFile(labelsFile)) {
+            throw new IllegalArgumentException(root + ": not a Telemanom root (no labeled_anomalies.csv)");
+        }
+        Map<String, TelemanomLabels.Row> rows = TelemanomLabels.read(labelsFile);
+        Set<String> unknown = new LinkedHashSet<>(selection.channels());
+        unknown.removeAll(rows.keySet());
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(labelsFile + ": no row for channel(s) " + unknown);
+        }
+        List<Series> series = new ArrayList<>();
+        for (TelemanomLabels.Row row : rows.values()) {
+            if (!selection.matches(row)) {
+                continue;
+            }
+            series.add(series(root, labelsFile, row, axis));
+        }
+        if (series.isEmpty()) {
+            throw new IllegalArgumentException(labelsFile + ": no channel matches the selection " + selection);
+        }
+        return new LoadResult(series, List.of());
+    }
+
+    private static Series series(Path root, Path labelsFile, TelemanomLabels.Row row, TimeAxis axis) throws IOException {
+        Path file = root.resolve("test").resolve(row.channel() + ".npy");
+        String where = labelsFile + ":" + row.line() + ": ";
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(where + "channel '" + row.channel() + "' has no test series " + file);
+        }
+        double[] values = Npy.readColumn(file, 0);
+        if (values.length != row.numValues()) {
+            throw new IllegalArgumentException(where + "num_values is " + row.numValues() + " but " + file + " has "
+                    + values.length + " rows");
+        }
+        List<LabelWindow> labels = new ArrayList<>();
+        for (int i = 0; i < row.sequences().size(); i++) {
+            long[] range = row.sequences().get(i);
+            labels.add(new LabelWindow(axis.time(range[0]), axis.time(range[1]), row.kinds().get(i)));
+        }
+        return new Series(row.channel(), "telemanom/" + row.spacecraft(), axis.times(values.length), values, labels);
+    }
+}
