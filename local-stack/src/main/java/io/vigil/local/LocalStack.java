@@ -28,8 +28,9 @@ import org.apache.kafka.common.GroupState;
 
 /**
  * The README's first command: the whole of Vigil on one machine with real parts. Starts, in order,
- * a KRaft Kafka broker, the schema registry, the topics, the scorer topology, the SSE bridge and the
- * replay producer, each in its own JVM with its log under {@code .vigil-local/logs}; waits until the
+ * a KRaft Kafka broker, the schema registry, the topics, the scorer topology, the SSE bridge, the
+ * replay producer (demo series with their labels) and a simulated telescope fleet sending heartbeats,
+ * each in its own JVM with its log under {@code .vigil-local/logs}; waits until the
  * first score reaches the dashboard; prints each process's start-up time and memory; and on Ctrl-C
  * stops everything in reverse order. Every run starts clean: the working directory is wiped first.
  */
@@ -92,7 +93,9 @@ public final class LocalStack implements AutoCloseable {
 
         ServiceProcess scorer = launch("scorer", "topology", "io.vigil.topology.ScorerApp", "-Xmx512m",
                 Map.of("VIGIL_STATE_DIR", config.workDir().resolve("streams").toString(),
-                        "VIGIL_METRICS_PORT", Integer.toString(config.scorerMetricsPort())),
+                        "VIGIL_METRICS_PORT", Integer.toString(config.scorerMetricsPort()),
+                        // Everything here is replayed faster than real time: silence is judged in data time.
+                        "VIGIL_LIVENESS_TIME_MODE", "stream-time"),
                 List.of());
         ServiceProcess bridge = launch("bridge", "sse-bridge", "io.vigil.bridge.SseBridge", "-Xmx256m",
                 Map.of("VIGIL_BRIDGE_PORT", Integer.toString(config.bridgePort())), List.of());
@@ -102,9 +105,18 @@ public final class LocalStack implements AutoCloseable {
 
         List<String> replayArgs = new ArrayList<>(List.of("--speed", Double.toString(config.replaySpeed()),
                 "--loop", "--align-now", "--source", "nab-demo"));
+        if (config.replayLabels() != null) {
+            replayArgs.addAll(List.of("--labels", config.replayLabels().toString()));
+        }
         config.replayFiles().forEach(f -> replayArgs.add(f.toString()));
         ServiceProcess replay = launch("replay", "replay-producer", "io.vigil.replay.ReplayProducer", "-Xmx256m",
                 Map.of(), replayArgs);
+        if (config.fleetNodes() > 0) {
+            launch("fleet", "replay-producer", "io.vigil.replay.ReplayProducer", "-Xmx256m", Map.of(),
+                    List.of("--simulate", "telescopes", "--nodes", Integer.toString(config.fleetNodes()),
+                            "--speed", Double.toString(config.fleetSpeed()), "--seed", "7",
+                            "--source", "simulated-telescopes"));
+        }
         step("first score on the dashboard", () -> awaitFirstEvent(replay));
 
         out.printf("%nvigil: up in %.1f s. Dashboard: %s  (logs in %s; Ctrl-C stops everything)%n",

@@ -16,18 +16,24 @@ import java.util.List;
  * @param scorerMetricsPort the scorer's Prometheus port
  * @param partitions partitions of the channel-keyed topics
  * @param replayFiles CSV series the replay producer plays, one channel each
+ * @param replayLabels ground-truth windows of those series ({@code --labels} format), or null
  * @param replaySpeed replay speed factor (data time / wall time)
+ * @param fleetNodes simulated telescope nodes sending heartbeats; 0 runs no fleet
+ * @param fleetSpeed the fleet simulation's speed factor
  */
 public record LocalStackConfig(Path repo, Path workDir, int brokerPort, int controllerPort, int registryPort,
                                int bridgePort, int scorerMetricsPort, int partitions, List<Path> replayFiles,
-                               double replaySpeed) {
+                               Path replayLabels, double replaySpeed, int fleetNodes, double fleetSpeed) {
 
     static LocalStackConfig from(Settings s) {
         Path repo = Path.of(s.get("repo", ".")).toAbsolutePath().normalize();
         Path demo = repo.resolve("replay-producer/demo-data");
-        List<Path> files = s.find("replay.files")
-                .map(v -> java.util.Arrays.stream(v.split(",")).map(String::trim).map(Path::of).toList())
-                .orElse(List.of(
+        java.util.Optional<List<Path>> chosen = s.find("replay.files")
+                .map(v -> java.util.Arrays.stream(v.split(",")).map(String::trim).map(Path::of).toList());
+        // The demo labels name the demo channels only, so they apply by default only to the demo files.
+        Path labels = s.find("replay.labels").map(Path::of)
+                .orElse(chosen.isPresent() ? null : demo.resolve("labels.csv"));
+        List<Path> files = chosen.orElse(List.of(
                         demo.resolve("art_daily_jumpsup.csv"),
                         demo.resolve("art_load_balancer_spikes.csv"),
                         demo.resolve("ec2_request_latency_system_failure.csv"),
@@ -42,7 +48,10 @@ public record LocalStackConfig(Path repo, Path workDir, int brokerPort, int cont
                 s.getInt("local.scorer.metrics.port", 9404),
                 s.getInt("local.partitions", 4),
                 files,
-                s.getDouble("replay.speed", 6000));
+                labels,
+                s.getDouble("replay.speed", 6000),
+                s.getInt("fleet.nodes", 24),
+                s.getDouble("fleet.speed", 60));
     }
 
     String bootstrapServers() {

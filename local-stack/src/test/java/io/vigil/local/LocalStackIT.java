@@ -17,12 +17,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import io.vigil.avro.NodeLiveness;
+import io.vigil.avro.NodeStatus;
+import io.vigil.schemas.Topics;
+import io.vigil.schemas.serde.AvroSerde;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * README command 1 end to end: the real broker, registry, scorer, bridge and replay in their own JVMs.
- * Scores of the demo data reach the dashboard's event stream, and closing the stack leaves no process.
+ * Scores of the demo data reach the dashboard's event stream, the simulated fleet's dropouts become
+ * FAULTED node status in time, and closing the stack leaves no process.
  */
 class LocalStackIT {
 
@@ -33,14 +42,16 @@ class LocalStackIT {
     void demoDataFlowsToTheDashboardAndStoppingLeavesNoProcess() throws Exception {
         Path repo = Path.of("..").toAbsolutePath().normalize();
         LocalStackConfig config = new LocalStackConfig(repo, workDir, freePort(), freePort(), freePort(), freePort(),
-                freePort(), 2, List.of(repo.resolve("replay-producer/demo-data/art_daily_jumpsup.csv")), 600);
+                freePort(), 2, List.of(repo.resolve("replay-producer/demo-data/art_daily_jumpsup.csv")), null, 600,
+                16, 120);
         List<Long> pids;
         List<String> events = new ArrayList<>();
         try (LocalStack stack = new LocalStack(config)) {
             stack.start();
             pids = stack.pids();
-            assertEquals(5, pids.size(), "broker, registry, scorer, bridge, replay and nothing else: " + pids);
+            assertEquals(6, pids.size(), "broker, registry, scorer, bridge, replay, fleet and nothing else: " + pids);
             readEvents(config.bridgeUrl() + "/events", 5, events);
+            assertFaultWithinThreeAndAHalfIntervals(config);
         }
         assertEquals(5, events.size());
         assertTrue(events.get(0).contains("\"channelId\":\"art_daily_jumpsup\""), events.get(0));
@@ -48,6 +59,36 @@ class LocalStackIT {
         for (long pid : pids) {
             assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "process " + pid + " survived");
         }
+    }
+
+    /**
+     * The simulated fleet's nodes drop out now and then; the first FAULTED record must come after three
+     * missed heartbeats and no later than 3.5 intervals plus one check (1 s of data time).
+     */
+    private static void assertFaultWithinThreeAndAHalfIntervals(LocalStackConfig config) {
+        Map<String, Object> props = Map.of(
+                "bootstrap.servers", config.bootstrapServers(),
+                "group.id", "local-stack-it",
+                "auto.offset.reset", "earliest");
+        var deserializer = AvroSerde.configured(NodeStatus.class,
+                Map.of("schema.registry.url", config.registryUrl()), false).deserializer();
+        try (KafkaConsumer<String, NodeStatus> consumer = new KafkaConsumer<>(props, new StringDeserializer(), deserializer)) {
+            consumer.subscribe(List.of(Topics.NODE_STATUS.name()));
+            long deadline = System.currentTimeMillis() + 90_000;
+            while (System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<String, NodeStatus> r : consumer.poll(Duration.ofMillis(500))) {
+                    NodeStatus status = r.value();
+                    if (status.getStatus() == NodeLiveness.FAULTED) {
+                        long silence = status.getChangedAt().toEpochMilli() - status.getLastHeartbeat().toEpochMilli();
+                        long interval = status.getExpectedIntervalMs();
+                        assertTrue(silence >= 3 * interval, "faulted after only " + silence + " ms: " + status);
+                        assertTrue(silence <= 3.5 * interval + 1000, "faulted late, after " + silence + " ms: " + status);
+                        return;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no node was faulted within 90 s");
     }
 
     private static void readEvents(String url, int count, List<String> into) throws IOException, InterruptedException {
