@@ -117,6 +117,10 @@ public final class NodeLivenessProcessor implements Processor<String, Received<H
         return Math.max(settings.floorIntervalMs(), learned);
     }
 
+    /**
+     * A node is FAULTED at its deadline, which is what {@code changedAt} says; the check may run later
+     * than that, since stream time can jump by a whole poll batch between two checks.
+     */
     private void faultSilentNodes(long now) {
         for (String nodeId : deadlines.takeDue(now)) {
             NodeRecord node = nodes.get(nodeId);
@@ -125,7 +129,7 @@ public final class NodeLivenessProcessor implements Processor<String, Received<H
             }
             NodeRecord faulted = node.asFaulted();
             nodes.put(nodeId, faulted);
-            emit(nodeId, NodeLiveness.FAULTED, now, faulted, now);
+            emit(nodeId, NodeLiveness.FAULTED, node.deadline(), faulted, now);
         }
     }
 

@@ -146,6 +146,17 @@ class NodeLivenessTest {
     }
 
     @Test
+    void aFaultIsDatedAtTheDeadlineEvenWhenStreamTimeJumpsPastIt() {
+        start("stream-time", Map.of());
+        beat("a", 0);
+        beat("a", 10);
+        beat("clock", 500);
+        List<NodeStatus> changes = statusesOf("a");
+        assertEquals(1, changes.size());
+        assertEquals(T0.plusSeconds(45), changes.get(0).getChangedAt(), "10 s + 3.5 x 10 s, not the check at 500 s");
+    }
+
+    @Test
     void parkedNodesAreNotFaultedForSilence() {
         start("stream-time", Map.of());
         beat("p", 0);
