@@ -3,6 +3,8 @@ package io.vigil.topology;
 import io.vigil.config.Settings;
 import io.vigil.topology.heartbeat.LivenessSettings;
 import io.vigil.topology.scoring.BaselineDetector;
+import io.vigil.topology.scoring.ScoringSettings;
+import io.vigil.topology.scoring.lstm.LstmParameters;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,6 +25,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param commitIntervalMs how often transactions commit; bounds end-to-end latency under exactly-once
  * @param metricsPort port of the Prometheus endpoint, 0 to disable it
  * @param baseline settings of the fallback detector for channels without a model
+ * @param scoring model cache, weight precision and the long-gap rule of the LSTM scorer
  * @param liveness when silent nodes count as FAULTED
  */
 public record TopologyConfig(
@@ -35,6 +38,7 @@ public record TopologyConfig(
         long commitIntervalMs,
         int metricsPort,
         BaselineDetector.Settings baseline,
+        ScoringSettings scoring,
         LivenessSettings liveness) {
 
     public static TopologyConfig from(Settings s) {
@@ -52,7 +56,18 @@ public record TopologyConfig(
                         s.getInt("baseline.stats.span", BaselineDetector.Settings.DEFAULT.statsSpan()),
                         s.getDouble("baseline.k", BaselineDetector.Settings.DEFAULT.k()),
                         s.getInt("baseline.warmup", BaselineDetector.Settings.DEFAULT.warmup())),
+                scoring(s),
                 liveness(s));
+    }
+
+    private static ScoringSettings scoring(Settings s) {
+        ScoringSettings d = ScoringSettings.DEFAULT;
+        String precision = s.get("scoring.model.precision", "float32").toUpperCase(java.util.Locale.ROOT);
+        return new ScoringSettings(
+                s.getInt("scoring.model.cache.size", d.modelCacheSize()),
+                LstmParameters.Precision.valueOf(precision),
+                s.getLong("scoring.max.gap.ms", d.maxGapMs()),
+                s.getDouble("scoring.max.gap.intervals", d.maxGapIntervals()));
     }
 
     private static LivenessSettings liveness(Settings s) {

@@ -16,7 +16,7 @@ import io.vigil.config.Settings;
 import io.vigil.schemas.Topics;
 import io.vigil.schemas.registry.MockSchemaRegistry;
 import io.vigil.schemas.serde.AvroSerde;
-import io.vigil.topology.scoring.BaselineDetector;
+import io.vigil.topology.scoring.ChannelStateView;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -119,9 +119,10 @@ class VigilTopologyTest {
         send("b", 2, 499);
         List<ChannelScore> out = scores.readValuesToList();
         assertEquals(List.of(10.0, 500.0, 10.0, 500.0), out.stream().map(ChannelScore::getForecast).toList());
-        KeyValueStore<String, BaselineDetector.State> store = driver.getKeyValueStore(VigilTopology.CHANNEL_STATE_STORE);
-        assertEquals(2, store.get("a").count());
-        assertEquals(499.0, store.get("b").lastValue());
+        // The store holds each channel's whole scorer record now; the baseline's state is part of it.
+        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(VigilTopology.CHANNEL_STATE_STORE);
+        assertEquals(2, ChannelStateView.of(store.get("a")).baseline().count());
+        assertEquals(499.0, ChannelStateView.of(store.get("b")).baseline().lastValue());
     }
 
     @Test

@@ -16,7 +16,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * the source's deserializer so that a bad record becomes a dead letter with its reason and bytes
  * instead of stopping the stream thread.
  *
- * <p>Outcomes: garbage or truncated bytes, a tombstone -> MALFORMED; a schema id the registry does not
+ * <p>Outcomes: garbage or truncated bytes, a tombstone -> MALFORMED (unless the intake keeps tombstones,
+ * see {@link #keepingTombstones}); a schema id the registry does not
  * know -> UNKNOWN_SCHEMA; no key -> MISSING_KEY (the key decides the partition, so a keyless record
  * would land beside the wrong state); key differing from the record's own id -> KEY_MISMATCH; then
  * whatever the type's {@link Validator} rejects. A registry outage is not the record's fault and is
@@ -38,15 +39,33 @@ public final class RecordIntake<T> implements Processor<byte[], byte[], Object, 
     private final Validator<T> validator;
     private final DeadLetters deadLetters;
     private final String nextName;
+    private final boolean keepTombstones;
     private ProcessorContext<Object, Object> context;
 
     public RecordIntake(Deserializer<T> deserializer, Function<T, String> idOf, Validator<T> validator,
                         DeadLetters deadLetters, String nextName) {
+        this(deserializer, idOf, validator, deadLetters, nextName, false);
+    }
+
+    private RecordIntake(Deserializer<T> deserializer, Function<T, String> idOf, Validator<T> validator,
+                         DeadLetters deadLetters, String nextName, boolean keepTombstones) {
         this.deserializer = deserializer;
         this.idOf = idOf;
         this.validator = validator;
         this.deadLetters = deadLetters;
         this.nextName = nextName;
+        this.keepTombstones = keepTombstones;
+    }
+
+    /**
+     * An intake for a compacted topic, where a keyed tombstone means "this id has nothing any more":
+     * it is forwarded as a {@link Received} with a null value instead of being dead-lettered. A
+     * tombstone without a key is still MISSING_KEY.
+     */
+    public static <T> RecordIntake<T> keepingTombstones(Deserializer<T> deserializer, Function<T, String> idOf,
+                                                        Validator<T> validator, DeadLetters deadLetters,
+                                                        String nextName) {
+        return new RecordIntake<>(deserializer, idOf, validator, deadLetters, nextName, true);
     }
 
     @Override
@@ -59,7 +78,14 @@ public final class RecordIntake<T> implements Processor<byte[], byte[], Object, 
         byte[] key = record.key();
         byte[] value = record.value();
         if (value == null) {
-            reject(record, DeadLetterReason.MALFORMED, "tombstone: null value");
+            if (!keepTombstones) {
+                reject(record, DeadLetterReason.MALFORMED, "tombstone: null value");
+            } else if (key == null) {
+                reject(record, DeadLetterReason.MISSING_KEY, "tombstone without a key");
+            } else {
+                context.forward(new Record<Object, Object>(new String(key, StandardCharsets.UTF_8),
+                        new Received<T>(null, key, null), record.timestamp()), nextName);
+            }
             return;
         }
         T decoded;

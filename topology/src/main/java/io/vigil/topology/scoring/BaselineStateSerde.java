@@ -7,9 +7,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Fixed-size binary form of {@link BaselineDetector.State} for the state store and its changelog:
- * 49 bytes per channel, written once per point, so it stays a small fraction of the record cost.
- * The leading format byte lets a later layout coexist with changelogs written by this one.
+ * Fixed-size binary form of {@link BaselineDetector.State}, 49 bytes: the whole {@code channel-state}
+ * record before models existed (format byte 1). The scorer now writes {@link ChannelState} records
+ * (format 2) and reads this form only to restore a changelog written by an older scorer.
  */
 public final class BaselineStateSerde implements Serde<BaselineDetector.State> {
 

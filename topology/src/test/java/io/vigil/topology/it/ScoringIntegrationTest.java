@@ -7,6 +7,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.avro.ChannelScore;
 import io.vigil.avro.DeadLetter;
 import io.vigil.avro.DeadLetterReason;
+import io.vigil.avro.Detector;
+import io.vigil.avro.LstmArchitecture;
+import io.vigil.avro.ModelRelease;
 import io.vigil.avro.TelemetryPoint;
 import io.vigil.config.Settings;
 import io.vigil.schemas.Topics;
@@ -14,6 +17,7 @@ import io.vigil.schemas.registry.MockSchemaRegistry;
 import io.vigil.schemas.serde.AvroSerde;
 import io.vigil.topology.TopologyConfig;
 import io.vigil.topology.VigilTopology;
+import io.vigil.topology.scoring.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real topology on a real broker: N points in, exactly N scores out, and bad records dead-lettered
- * without stopping the stream thread.
+ * without stopping the stream thread. One channel has a champion (released before its first point),
+ * another gets a release with a wrong checksum: the models topic and the telemetry topic meet in one
+ * co-partitioned sub-topology.
  */
 class ScoringIntegrationTest {
 
@@ -75,7 +81,7 @@ class ScoringIntegrationTest {
         try {
             streams.start();
             int good = produce(config);
-            int bad = 3;
+            int bad = 4;
 
             List<ChannelScore> scores = consume(Topics.SCORES.name(),
                     AvroSerde.configured(ChannelScore.class, config.serdeConfig(), false).deserializer(), good);
@@ -84,8 +90,13 @@ class ScoringIntegrationTest {
 
             assertEquals(good, scores.size());
             assertEquals(bad, letters.size());
-            assertEquals(List.of(DeadLetterReason.MALFORMED, DeadLetterReason.MALFORMED, DeadLetterReason.UNKNOWN_SCHEMA),
+            assertEquals(List.of(DeadLetterReason.MALFORMED, DeadLetterReason.MALFORMED, DeadLetterReason.UNKNOWN_SCHEMA,
+                            DeadLetterReason.BAD_MODEL),
                     letters.stream().map(DeadLetter::getReason).sorted().toList());
+            for (ChannelScore s : scores) {
+                boolean modelled = s.getChannelId().equals("ch-0");
+                assertEquals(modelled ? Detector.LSTM : Detector.BASELINE, s.getDetector(), s.getChannelId());
+            }
             for (int c = 0; c < CHANNELS; c++) {
                 String channel = "ch-" + c;
                 List<Long> times = scores.stream().filter(s -> s.getChannelId().equals(channel))
@@ -112,12 +123,25 @@ class ScoringIntegrationTest {
         int count = 0;
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            // Timestamped before every point: a task takes its inputs in timestamp order, so the
+            // release is applied before ch-0's first point.
+            var releases = AvroSerde.configured(ModelRelease.class, config.serdeConfig(), false).serializer();
+            LstmArchitecture shape = TestModels.shape(1, 8);
+            ModelRelease champion = TestModels.champion("ch-0", 1, shape, TestModels.randomParameters(shape, 1), -1, 2,
+                    TestModels.SMALL).build();
+            ModelRelease tampered = TestModels.champion("ch-1", 1, shape, TestModels.randomParameters(shape, 2), -1, 2,
+                    TestModels.SMALL).setChecksum(champion.getChecksum()).build();
+            for (ModelRelease release : List.of(champion, tampered)) {
+                producer.send(new ProducerRecord<>(Topics.MODELS.name(), null, 1_600_000_000_000L,
+                        key(release.getChannelId()), releases.serialize(Topics.MODELS.name(), release)));
+            }
             for (int i = 0; i < POINTS_PER_CHANNEL; i++) {
                 for (int c = 0; c < CHANNELS; c++) {
                     String channel = "ch-" + c;
                     TelemetryPoint point = TelemetryPoint.newBuilder().setChannelId(channel).setSource("it")
                             .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L + 60_000L * i)).setValue(Math.sin(i / 10.0) + c).build();
-                    producer.send(new ProducerRecord<>(Topics.TELEMETRY.name(), key(channel),
+                    producer.send(new ProducerRecord<>(Topics.TELEMETRY.name(), null,
+                            point.getEventTime().toEpochMilli(), key(channel),
                             pointSerializer.serialize(Topics.TELEMETRY.name(), point)));
                     count++;
                 }

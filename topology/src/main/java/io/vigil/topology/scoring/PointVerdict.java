@@ -1,0 +1,7 @@
+package io.vigil.topology.scoring;
+
+/**
+ * What a detector says about one point, in the units the {@code ChannelScore} fields document:
+ * the forecast in the channel's units, the errors and threshold in the detector's.
+ */
+record PointVerdict(double forecast, double error, double smoothedError, double threshold, boolean anomalous) {}

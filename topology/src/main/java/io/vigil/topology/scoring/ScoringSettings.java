@@ -1,0 +1,30 @@
+package io.vigil.topology.scoring;
+
+import io.vigil.topology.scoring.lstm.LstmParameters;
+
+/**
+ * How the scorer treats models and the gaps in a channel's points.
+ *
+ * @param modelCacheSize decoded models this instance keeps ({@code scoring.model.cache.size})
+ * @param precision how weights are held in memory ({@code scoring.model.precision}: float32 or half)
+ * @param maxGapMs a gap longer than this resets the channel's LSTM state and threshold window
+ *     ({@code scoring.max.gap.ms}; 0 = no absolute limit)
+ * @param maxGapIntervals a gap longer than this many times the channel's median interval does the
+ *     same ({@code scoring.max.gap.intervals}; 0 = no relative limit)
+ */
+public record ScoringSettings(int modelCacheSize, LstmParameters.Precision precision, long maxGapMs,
+                              double maxGapIntervals) {
+
+    public static final ScoringSettings DEFAULT = new ScoringSettings(1000, LstmParameters.Precision.FLOAT32, 0, 10);
+
+    public ScoringSettings {
+        if (modelCacheSize < 1 || maxGapMs < 0 || !(maxGapIntervals >= 0)) {
+            throw new IllegalArgumentException("invalid scoring settings: " + this);
+        }
+    }
+
+    /** Whether a gap of {@code gapMs} after points whose median interval is {@code medianMs} (0 if unknown) is long. */
+    public boolean isLongGap(long gapMs, long medianMs) {
+        return (maxGapMs > 0 && gapMs > maxGapMs) || (maxGapIntervals > 0 && medianMs > 0 && gapMs > maxGapIntervals * medianMs);
+    }
+}
