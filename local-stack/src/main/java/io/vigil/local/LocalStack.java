@@ -87,17 +87,19 @@ public final class LocalStack implements AutoCloseable {
         });
 
         ServiceProcess registry = launch("registry", "local-stack", "io.vigil.local.registry.LocalSchemaRegistry",
-                "-Xmx128m", Map.of(), List.of());
+                List.of("-Xmx128m"), Map.of(), List.of());
         step("registry", () -> await("registry", registry,
                 () -> httpOk(config.registryUrl() + "/subjects"), Duration.ofSeconds(60)));
 
-        ServiceProcess scorer = launch("scorer", "topology", "io.vigil.topology.ScorerApp", "-Xmx512m",
+        ServiceProcess scorer = launch("scorer", "topology", "io.vigil.topology.ScorerApp",
+                // The LSTM hot path uses the incubating Vector API when the module is present.
+                List.of("-Xmx768m", "--add-modules", "jdk.incubator.vector"),
                 Map.of("VIGIL_STATE_DIR", config.workDir().resolve("streams").toString(),
                         "VIGIL_METRICS_PORT", Integer.toString(config.scorerMetricsPort()),
                         // Everything here is replayed faster than real time: silence is judged in data time.
                         "VIGIL_LIVENESS_TIME_MODE", "stream-time"),
                 List.of());
-        ServiceProcess bridge = launch("bridge", "sse-bridge", "io.vigil.bridge.SseBridge", "-Xmx256m",
+        ServiceProcess bridge = launch("bridge", "sse-bridge", "io.vigil.bridge.SseBridge", List.of("-Xmx256m"),
                 Map.of("VIGIL_BRIDGE_PORT", Integer.toString(config.bridgePort())), List.of());
         step("scorer", () -> await("scorer", scorer, this::scorerGroupStable, Duration.ofSeconds(90)));
         step("bridge", () -> await("bridge", bridge,
@@ -109,10 +111,10 @@ public final class LocalStack implements AutoCloseable {
             replayArgs.addAll(List.of("--labels", config.replayLabels().toString()));
         }
         config.replayFiles().forEach(f -> replayArgs.add(f.toString()));
-        ServiceProcess replay = launch("replay", "replay-producer", "io.vigil.replay.ReplayProducer", "-Xmx256m",
+        ServiceProcess replay = launch("replay", "replay-producer", "io.vigil.replay.ReplayProducer", List.of("-Xmx256m"),
                 Map.of(), replayArgs);
         if (config.fleetNodes() > 0) {
-            launch("fleet", "replay-producer", "io.vigil.replay.ReplayProducer", "-Xmx256m", Map.of(),
+            launch("fleet", "replay-producer", "io.vigil.replay.ReplayProducer", List.of("-Xmx256m"), Map.of(),
                     List.of("--simulate", "telescopes", "--nodes", Integer.toString(config.fleetNodes()),
                             "--speed", Double.toString(config.fleetSpeed()), "--seed", "7",
                             "--source", "simulated-telescopes"));
@@ -159,7 +161,7 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private ServiceProcess launch(String name, String module, String mainClass, String heap,
+    private ServiceProcess launch(String name, String module, String mainClass, List<String> jvmOptions,
                                   Map<String, String> extraEnv, List<String> args) throws IOException {
         Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "VIGIL_BOOTSTRAP_SERVERS", config.bootstrapServers(),
@@ -167,8 +169,9 @@ public final class LocalStack implements AutoCloseable {
                 "VIGIL_REGISTRY_PORT", Integer.toString(config.registryPort())));
         env.putAll(extraEnv);
         ServiceProcess p = ServiceProcess.start(name, config.repo(), module, mainClass,
-                List.of(heap, "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.vigil.avro",
-                        "-Dorg.jboss.logging.provider=slf4j"),
+                java.util.stream.Stream.concat(jvmOptions.stream(), Stream.of(
+                        "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.vigil.avro",
+                        "-Dorg.jboss.logging.provider=slf4j")).toList(),
                 env, args, logDir);
         services.add(p);
         return p;
