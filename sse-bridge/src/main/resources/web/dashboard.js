@@ -1,169 +1,262 @@
 'use strict';
-// Live view of vigil.scores: one uPlot chart per channel, fed by the bridge's /events stream.
-// All text from the stream goes through textContent; nothing from it is ever parsed as HTML.
-(function () {
-  const MAX_POINTS = 500;
-  const REDRAW_MS = 250; // events may arrive much faster than is worth repainting
-  const CHART_HEIGHT = 160;
+// Wiring: token, REST snapshot, the /events stream, routing between views, the redraw loop and the
+// status line. All text from the bridge goes through textContent; nothing from it is parsed as HTML.
+(function (V) {
+  const M = V.model;
+  const statusLine = document.getElementById('status');
+  const search = document.getElementById('search');
+  const views = { fleet: 'view-fleet', channel: 'view-channel', nodes: 'view-nodes' };
+  const conn = {
+    source: null, lastId: null, clockOffset: 0, lastEventAt: 0, failures: 0, opened: false,
+    notice: null, noticeUntil: 0, lag: 0, lagAt: 0,
+  };
+  let route = { view: 'fleet', channel: null };
 
-  const list = document.getElementById('channels');
-  const empty = document.getElementById('empty');
-  const status = document.getElementById('status');
-  const channels = new Map(); // channelId -> chart state
-  let received = 0;
-  let source = null;
+  // A token in the fragment (#token=...) never reaches a server or its logs; keep it for this tab only.
+  const token = (function () {
+    const m = /^#token=([^&]+)/.exec(location.hash);
+    if (m) {
+      sessionStorage.setItem('vigil.token', decodeURIComponent(m[1]));
+      history.replaceState(null, '', location.pathname + '#/');
+    }
+    return sessionStorage.getItem('vigil.token');
+  })();
+
+  function serverNow() {
+    return Date.now() + conn.clockOffset;
+  }
+
+  function api(path) {
+    const sent = Date.now();
+    return fetch(path, { cache: 'no-store', headers: token ? { Authorization: 'Bearer ' + token } : {} })
+      .then((r) => {
+        if (!r.ok) {
+          throw new Error(r.status === 401 ? 'a token is needed: open the page as /#token=…' : 'HTTP ' + r.status);
+        }
+        // The bridge's clock, to second precision, so "behind by" does not depend on this machine's.
+        const server = Date.parse(r.headers.get('Date'));
+        if (!isNaN(server)) {
+          conn.clockOffset = server + 500 - (sent + Date.now()) / 2;
+        }
+        return r.json();
+      });
+  }
+
+  function notice(text, ms) {
+    conn.notice = text;
+    conn.noticeUntil = Date.now() + ms;
+  }
 
   function setStatus(text, kind) {
-    status.textContent = text;
-    status.className = 'status ' + kind;
-  }
-
-  function chartWidth() {
-    return Math.max(300, Math.min(list.clientWidth || 900, 1100));
-  }
-
-  function options() {
-    return {
-      width: chartWidth(),
-      height: CHART_HEIGHT,
-      legend: { show: false },
-      cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true } },
-      series: [
-        {},
-        { label: 'value', stroke: '#1f77b4', width: 1 },
-        { label: 'forecast', stroke: '#ff7f0e', width: 1, dash: [4, 3] },
-        // Only points: the anomalous series is null except where the point was judged anomalous.
-        { label: 'anomalous', stroke: '#d62728', fill: '#d62728', width: 0, paths: () => null,
-          points: { show: true, size: 6, stroke: '#d62728', fill: '#d62728' } },
-      ],
-    };
-  }
-
-  // Sections stay ordered by channel name: insert before the first one whose name sorts after.
-  function insertSorted(id, section) {
-    let next = null;
-    for (const [otherId, other] of channels) {
-      if (otherId > id && (next === null || otherId < next.id)) {
-        next = { id: otherId, section: other.section };
-      }
+    if (statusLine.textContent !== text) {
+      statusLine.textContent = text;
     }
-    list.insertBefore(section, next ? next.section : null);
+    statusLine.className = 'status ' + kind;
+    statusLine.dataset.state = kind;
   }
 
-  function channel(id) {
-    let ch = channels.get(id);
-    if (ch) {
-      return ch;
+  function updateStatus() {
+    const s = conn.source;
+    if (!s) {
+      return;
     }
-    if (empty) {
-      empty.remove();
+    if (s.readyState === EventSource.CLOSED) {
+      setStatus('disconnected · retrying', 'bad');
+      return;
     }
-    const section = document.createElement('section');
-    section.className = 'channel';
-    const title = document.createElement('h2');
-    title.textContent = id;
-    const info = document.createElement('p');
-    info.className = 'info';
-    const chart = document.createElement('div');
-    section.append(title, info, chart);
-    insertSorted(id, section);
-    ch = { section, info, x: [], value: [], forecast: [], anomalous: [], last: null, dirty: true };
-    ch.plot = new uPlot(options(), data(ch), chart);
-    channels.set(id, ch);
-    return ch;
-  }
-
-  function data(ch) {
-    return [ch.x, ch.value, ch.forecast, ch.anomalous];
-  }
-
-  function add(score) {
-    const ch = channel(score.channelId);
-    const x = score.eventTime / 1000; // uPlot time scales are in seconds
-    if (ch.x.length > 0 && x < ch.x[ch.x.length - 1]) {
-      // uPlot needs ascending x; time going back means a replay restarted, so start the chart over.
-      ch.x.length = ch.value.length = ch.forecast.length = ch.anomalous.length = 0;
+    if (s.readyState === EventSource.CONNECTING) {
+      const quiet = conn.lastEventAt ? ' · last event ' + M.ago(Date.now() - conn.lastEventAt) + ' ago' : '';
+      setStatus('reconnecting…' + quiet, 'warn');
+      return;
     }
-    ch.x.push(x);
-    ch.value.push(score.value);
-    ch.forecast.push(score.forecast);
-    ch.anomalous.push(score.anomalous ? score.value : null);
-    if (ch.x.length > MAX_POINTS) {
-      ch.x.shift();
-      ch.value.shift();
-      ch.forecast.shift();
-      ch.anomalous.shift();
-    }
-    ch.last = score;
-    ch.dirty = true;
-  }
-
-  function fmt(v) {
-    return v === null || v === undefined ? '—' : Number(v).toPrecision(4);
-  }
-
-  function describe(ch) {
-    const s = ch.last;
-    const flagged = ch.anomalous.reduce((n, v) => (v === null ? n : n + 1), 0);
-    const model = s.detector + (s.modelVersion === null ? '' : ' v' + s.modelVersion);
-    return 'value ' + fmt(s.value) + ' · forecast ' + fmt(s.forecast) + ' · smoothed error '
-      + fmt(s.smoothedError) + ' · threshold ' + (s.threshold === null ? 'warming up' : fmt(s.threshold))
-      + ' · ' + model + ' · ' + flagged + ' anomalous of ' + ch.x.length
-      + ' · ' + new Date(s.eventTime).toISOString();
-  }
-
-  function redraw() {
-    for (const ch of channels.values()) {
-      if (!ch.dirty) {
-        continue;
-      }
-      ch.dirty = false;
-      ch.plot.setData(data(ch));
-      ch.info.textContent = describe(ch);
-      ch.section.classList.toggle('alarm', ch.last.anomalous === true);
-    }
-    if (source && source.readyState === EventSource.OPEN) {
-      setStatus('connected · ' + received + ' events · ' + channels.size + ' channels', 'ok');
+    const summary = V.state.events + ' events · ' + V.state.channels.size + ' channels · ' + V.state.nodes.size + ' nodes';
+    if (conn.notice && Date.now() < conn.noticeUntil) {
+      setStatus(conn.notice + ' · ' + summary, 'warn');
+    } else if (conn.lag > 5000 && Date.now() - conn.lagAt < 5000) {
+      setStatus('behind by ' + M.ago(conn.lag) + ' · ' + summary, 'warn');
+    } else {
+      setStatus('live · ' + summary, 'ok');
     }
   }
 
-  function connect() {
-    source = new EventSource('/events');
-    source.onopen = () => setStatus('connected', 'ok');
-    source.onerror = () => {
-      if (source.readyState === EventSource.CLOSED) {
-        // The browser gave up (e.g. the server answered with an error): try again ourselves.
-        setStatus('disconnected · retrying in 5 s', 'bad');
-        setTimeout(connect, 5000);
-      } else {
-        setStatus('reconnecting…', 'warn');
-      }
-    };
-    source.addEventListener('score', (event) => {
-      let score;
+  function onData(handler) {
+    return (event) => {
+      let data;
       try {
-        score = JSON.parse(event.data);
+        data = JSON.parse(event.data);
       } catch (e) {
         return;
       }
-      if (score && typeof score.channelId === 'string') {
-        received++;
-        add(score);
+      if (!data || typeof data !== 'object') {
+        return;
       }
-    });
+      conn.lastId = event.lastEventId || conn.lastId;
+      conn.lastEventAt = Date.now();
+      V.state.events++;
+      if (typeof data.recordTime === 'number') {
+        conn.lag = serverNow() - data.recordTime;
+        conn.lagAt = Date.now();
+      }
+      handler(data);
+    };
   }
 
+  function connect(from) {
+    const params = new URLSearchParams();
+    if (from) {
+      params.set('lastEventId', from);
+    }
+    if (token) {
+      params.set('access_token', token); // EventSource cannot send an Authorization header
+    }
+    const query = params.toString();
+    const source = new EventSource('/events' + (query ? '?' + query : ''));
+    conn.source = source;
+    conn.opened = false;
+    source.onopen = () => {
+      conn.opened = true;
+      conn.failures = 0;
+    };
+    source.onerror = () => {
+      if (source.readyState !== EventSource.CLOSED) {
+        return; // EventSource reconnects by itself, sending Last-Event-ID
+      }
+      // The browser gave up (the bridge answered with an error, e.g. 503 when full): retry ourselves.
+      conn.failures++;
+      const resumeFrom = conn.failures > 2 ? null : conn.lastId;
+      if (conn.failures > 2) {
+        notice('could not resume; live from now on', 15000);
+      }
+      setTimeout(() => connect(resumeFrom), Math.min(30000, 2000 * conn.failures));
+    };
+    source.addEventListener('resume', onControl((d) => {
+      if (d.gaveUp) {
+        notice('resumed with a gap: the bridge could not replay everything missed', 15000);
+      } else if (d.lost > 0) {
+        notice('resumed · ' + d.lost + ' events had expired from Kafka', 15000);
+      } else if (d.missed > 0) {
+        notice('resumed · ' + d.missed + ' missed events replayed', 8000);
+      } else if (d.via === 'kafka') {
+        notice('resumed from Kafka', 8000);
+      }
+    }));
+    source.addEventListener('dropped', onControl((d) => {
+      notice('behind · ' + d.dropped + ' events dropped (this page is too slow)', 15000);
+    }));
+    source.addEventListener('score', onData((s) => {
+      if (typeof s.channelId === 'string') {
+        M.applyScore(s);
+      }
+    }));
+    source.addEventListener('anomaly', onData((a) => {
+      if (typeof a.channelId === 'string') {
+        M.applyAnomaly(a);
+      }
+    }));
+    source.addEventListener('label', onData((l) => {
+      if (typeof l.channelId === 'string') {
+        M.applyLabel(l);
+      }
+    }));
+    source.addEventListener('node', onData((n) => {
+      if (typeof n.nodeId === 'string') {
+        M.applyNode(n);
+      }
+    }));
+  }
+
+  function onControl(handler) {
+    return (event) => {
+      try {
+        handler(JSON.parse(event.data));
+      } catch (e) {
+        // a malformed control event changes nothing
+      }
+    };
+  }
+
+  // The snapshot first, then the stream from exactly the snapshot's position: nothing missed, nothing twice.
+  function start() {
+    api('/api/channels')
+      .then((channels) => {
+        M.seedChannels(channels.channels);
+        return Promise.all([api('/api/nodes'), api('/api/anomalies?limit=1000'), api('/api/labels?limit=1000')])
+          .then(([nodes, anomalies, labels]) => {
+            M.seedNodes(nodes.nodes);
+            M.seedSegments(anomalies.anomalies, labels.labels);
+            connect(channels.position);
+            redraw(true);
+          });
+      })
+      .catch((e) => {
+        setStatus('cannot load the fleet (' + e.message + ') · retrying', 'bad');
+        setTimeout(start, 5000);
+      });
+  }
+
+  V.loadSegments = (id) => {
+    const channel = encodeURIComponent(id);
+    Promise.all([api('/api/anomalies?limit=1000&channel=' + channel), api('/api/labels?limit=1000&channel=' + channel)])
+      .then(([anomalies, labels]) => {
+        M.seedSegments(anomalies.anomalies, labels.labels);
+        M.channel(id).dirty = true;
+      })
+      .catch(() => { /* the bands from live events still show */ });
+  };
+
+  function parseRoute() {
+    const h = location.hash;
+    if (h.startsWith('#/channel/')) {
+      return { view: 'channel', channel: decodeURIComponent(h.slice('#/channel/'.length)) };
+    }
+    return { view: h === '#/nodes' ? 'nodes' : 'fleet', channel: null };
+  }
+
+  function show() {
+    route = parseRoute();
+    for (const [name, id] of Object.entries(views)) {
+      document.getElementById(id).hidden = name !== route.view;
+    }
+    document.getElementById('nav-fleet').classList.toggle('active', route.view === 'fleet');
+    document.getElementById('nav-nodes').classList.toggle('active', route.view === 'nodes');
+    if (route.view === 'channel') {
+      V.channelView.open(route.channel);
+      document.title = 'Vigil · ' + route.channel;
+    } else {
+      V.channelView.close();
+      document.title = 'Vigil · ' + route.view;
+    }
+    redraw(true);
+  }
+
+  let ticks = 0;
+  function redraw(force) {
+    const query = search.value.trim().toLowerCase();
+    const now = serverNow();
+    if (route.view === 'fleet' && (force || ticks % 2 === 0)) {
+      V.fleet.render(query, now, force);
+      V.state.nodesDirty = false;
+    } else if (route.view === 'channel') {
+      V.channelView.render();
+    } else if (route.view === 'nodes' && (force || V.state.nodesDirty || ticks % 4 === 0)) {
+      V.nodesView.render(query, now, force || V.state.nodesDirty);
+      V.state.nodesDirty = false;
+    }
+    updateStatus();
+  }
+  V.redraw = redraw;
+
+  window.addEventListener('hashchange', show);
+  search.addEventListener('input', () => redraw(true));
   let resizeTimer = null;
   window.addEventListener('resize', () => {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(() => {
-      for (const ch of channels.values()) {
-        ch.plot.setSize({ width: chartWidth(), height: CHART_HEIGHT });
-      }
-    }, 200);
+    resizeTimer = setTimeout(V.channelView.resize, 200);
   });
-
-  setInterval(redraw, REDRAW_MS);
-  connect();
-})();
+  setInterval(() => {
+    ticks++;
+    redraw(false);
+  }, 250);
+  show();
+  start();
+})(window.Vigil);

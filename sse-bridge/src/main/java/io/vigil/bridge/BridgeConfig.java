@@ -1,59 +1,111 @@
 package io.vigil.bridge;
 
+import io.vigil.bridge.events.HubSettings;
+import io.vigil.bridge.kafka.Lookback;
+import io.vigil.bridge.web.WebSettings;
 import io.vigil.config.Settings;
-import io.vigil.schemas.Topics;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The bridge's settings, read once at start-up through {@link Settings} (system property
  * {@code vigil.<key>}, then environment {@code VIGIL_<KEY>}, then the default).
  *
- * <p>Keys and defaults: {@code bootstrap.servers} (localhost:9092), {@code schema.registry.url}
- * (http://localhost:8081), {@code bridge.topic} (vigil.scores), {@code bridge.host} (127.0.0.1),
- * {@code bridge.port} (8080), {@code bridge.client.queue.size} (1000),
- * {@code bridge.keepalive.seconds} (15).
+ * <table>
+ *   <caption>keys</caption>
+ *   <tr><td>{@code bootstrap.servers}, {@code schema.registry.url}</td><td>localhost:9092, http://localhost:8081</td></tr>
+ *   <tr><td>{@code bridge.host}, {@code bridge.port}</td><td>127.0.0.1, 8080</td></tr>
+ *   <tr><td>{@code bridge.auth.token}</td><td>empty: no authentication; else the bearer token (16+ printable ASCII)</td></tr>
+ *   <tr><td>{@code bridge.cors.origins}</td><td>empty: none; comma-separated origins, or {@code *}</td></tr>
+ *   <tr><td>{@code bridge.max.clients}</td><td>1000 open streams; more get 503</td></tr>
+ *   <tr><td>{@code bridge.filter.max.channels}, {@code bridge.filter.max.length}</td><td>100 values per filter, 200 characters each</td></tr>
+ *   <tr><td>{@code bridge.client.queue.size}</td><td>1000 events a client may fall behind before its oldest unread are dropped</td></tr>
+ *   <tr><td>{@code bridge.keepalive.seconds}, {@code bridge.client.stall.seconds}</td><td>15, 60</td></tr>
+ *   <tr><td>{@code bridge.history.size}</td><td>20000 recent events kept for resumes</td></tr>
+ *   <tr><td>{@code bridge.lookback.scores}, {@code bridge.lookback.segments}</td><td>1000, 10000 records per partition read back at start</td></tr>
+ *   <tr><td>{@code bridge.resume.concurrency}, {@code bridge.resume.max.records}</td><td>2 Kafka catch-up readers at a time, 1000000 records at most per resume</td></tr>
+ *   <tr><td>{@code bridge.views.max.keys}, {@code bridge.views.segments}</td><td>100000 channels (and nodes), 5000 recent anomaly and label segments</td></tr>
+ * </table>
  *
  * <p>The listener binds to the loopback address by default so that a developer's dashboard is not
- * exposed to the network by accident; containers set {@code bridge.host=0.0.0.0} explicitly.
+ * exposed to the network by accident; containers set {@code bridge.host=0.0.0.0} explicitly, and then
+ * should set a token.
  */
 public record BridgeConfig(
         String bootstrapServers,
         String schemaRegistryUrl,
-        String topic,
-        String host,
-        int port,
-        int clientQueueSize,
-        Duration keepAlive) {
+        WebSettings web,
+        HubSettings hub,
+        Lookback lookback,
+        int resumeConcurrency,
+        long resumeMaxRecords,
+        int viewsMaxKeys,
+        int viewsSegments) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
 
     public BridgeConfig {
         requireText("bootstrap.servers", bootstrapServers);
         requireText("schema.registry.url", schemaRegistryUrl);
-        requireText("bridge.topic", topic);
-        requireText("bridge.host", host);
-        if (port < 0 || port > 65_535) {
-            throw new IllegalArgumentException("bridge.port must be 0..65535, was " + port);
-        }
-        if (clientQueueSize < 1) {
-            throw new IllegalArgumentException("bridge.client.queue.size must be at least 1, was " + clientQueueSize);
-        }
-        if (keepAlive == null || keepAlive.isNegative() || keepAlive.isZero()) {
-            throw new IllegalArgumentException("bridge.keepalive.seconds must be positive, was " + keepAlive);
+        if (resumeConcurrency < 1 || resumeMaxRecords < 1 || viewsMaxKeys < 1 || viewsSegments < 1) {
+            throw new IllegalArgumentException("bridge.resume.* and bridge.views.* must be positive");
         }
     }
 
     /** Reads every key once; a malformed number fails here, at start-up, rather than later. */
-    public static BridgeConfig from(Settings settings) {
+    public static BridgeConfig from(Settings s) {
+        WebSettings web = new WebSettings(
+                s.get("bridge.host", DEFAULT_HOST),
+                s.getInt("bridge.port", 8080),
+                s.find("bridge.auth.token").orElse(null),
+                list(s.get("bridge.cors.origins", "")),
+                s.getInt("bridge.filter.max.channels", 100),
+                s.getInt("bridge.filter.max.length", 200));
+        HubSettings hub = new HubSettings(
+                s.getInt("bridge.client.queue.size", 1000),
+                s.getInt("bridge.history.size", 20_000),
+                Duration.ofSeconds(s.getLong("bridge.keepalive.seconds", 15)),
+                Duration.ofSeconds(s.getLong("bridge.client.stall.seconds", 60)),
+                s.getInt("bridge.max.clients", 1000));
         return new BridgeConfig(
-                settings.get("bootstrap.servers", "localhost:9092"),
-                settings.get("schema.registry.url", "http://localhost:8081"),
-                settings.get("bridge.topic", Topics.SCORES.name()),
-                settings.get("bridge.host", DEFAULT_HOST),
-                settings.getInt("bridge.port", 8080),
-                settings.getInt("bridge.client.queue.size", 1000),
-                Duration.ofSeconds(settings.getLong("bridge.keepalive.seconds", 15)));
+                s.get("bootstrap.servers", "localhost:9092"),
+                s.get("schema.registry.url", "http://localhost:8081"),
+                web, hub,
+                new Lookback(s.getLong("bridge.lookback.scores", 1000), s.getLong("bridge.lookback.segments", 10_000)),
+                s.getInt("bridge.resume.concurrency", 2),
+                s.getLong("bridge.resume.max.records", 1_000_000),
+                s.getInt("bridge.views.max.keys", 100_000),
+                s.getInt("bridge.views.segments", 5000));
+    }
+
+    /** Defaults with the given Kafka and registry, on a free loopback port: for tests. */
+    public static BridgeConfig local(String bootstrapServers, String schemaRegistryUrl) {
+        return from(Settings.of(java.util.Map.of(
+                "vigil.bootstrap.servers", bootstrapServers,
+                "vigil.schema.registry.url", schemaRegistryUrl,
+                "vigil.bridge.port", "0")));
+    }
+
+    public BridgeConfig withWeb(WebSettings changed) {
+        return new BridgeConfig(bootstrapServers, schemaRegistryUrl, changed, hub, lookback, resumeConcurrency,
+                resumeMaxRecords, viewsMaxKeys, viewsSegments);
+    }
+
+    public BridgeConfig withHub(HubSettings changed) {
+        return new BridgeConfig(bootstrapServers, schemaRegistryUrl, web, changed, lookback, resumeConcurrency,
+                resumeMaxRecords, viewsMaxKeys, viewsSegments);
+    }
+
+    public BridgeConfig withResume(int concurrency, long maxRecords) {
+        return new BridgeConfig(bootstrapServers, schemaRegistryUrl, web, hub, lookback, concurrency, maxRecords,
+                viewsMaxKeys, viewsSegments);
+    }
+
+    private static Set<String> list(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::trim).filter(v -> !v.isEmpty()).collect(Collectors.toSet());
     }
 
     private static void requireText(String key, String value) {

@@ -1,16 +1,17 @@
 package io.vigil.bridge;
 
-import io.vigil.avro.ChannelScore;
 import io.vigil.bridge.events.FanOutHub;
+import io.vigil.bridge.kafka.Decoders;
+import io.vigil.bridge.kafka.Feed;
 import io.vigil.bridge.kafka.FeedStatus;
-import io.vigil.bridge.kafka.ScoreFeed;
-import io.vigil.bridge.kafka.ScoreForwarder;
+import io.vigil.bridge.kafka.KafkaConsumers;
+import io.vigil.bridge.kafka.RecordDecoder;
+import io.vigil.bridge.resume.CatchUpReader;
+import io.vigil.bridge.resume.Resumer;
+import io.vigil.bridge.views.Views;
 import io.vigil.bridge.web.Health;
 import io.vigil.bridge.web.WebServer;
 import io.vigil.config.Settings;
-import io.vigil.schemas.registry.RegistryConfig;
-import io.vigil.schemas.serde.AvroSerde;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,12 +19,16 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The SSE bridge process: one Kafka consumer of scores feeding a fan-out hub that streams them to
- * browsers at {@code /events}, next to the dashboard, {@code /health} and {@code /metrics}. It owns
- * the start and stop order: the web side starts first (so {@code /health} answers "starting" while
- * Kafka is away) and the consumer stops first (so nothing is published into a closing hub).
+ * The SSE bridge process: one Kafka consumer of scores, anomalies, node status and labels feeding the
+ * REST views and a fan-out hub that streams them to browsers at {@code /events}, next to the
+ * dashboard, {@code /api/*}, {@code /health} and {@code /metrics}. It owns the start and stop order:
+ * the web side starts first (so {@code /health} answers "starting" while Kafka is away) and the
+ * consumer stops first (so nothing is published into a closing hub).
  */
 public final class SseBridge implements AutoCloseable {
 
@@ -34,10 +39,12 @@ public final class SseBridge implements AutoCloseable {
 
     private final Deque<AutoCloseable> resources; // closed last-opened first
     private final WebServer web;
+    private final FanOutHub hub;
 
-    private SseBridge(Deque<AutoCloseable> resources, WebServer web) {
+    private SseBridge(Deque<AutoCloseable> resources, WebServer web, FanOutHub hub) {
         this.resources = resources;
         this.web = web;
+        this.hub = hub;
     }
 
     /**
@@ -47,49 +54,81 @@ public final class SseBridge implements AutoCloseable {
     public static void main(String[] args) {
         // Read once when jboss-logging initialises, so it must be set before any Undertow class logs.
         setIfAbsent("org.jboss.logging.provider", "slf4j");
-        BridgeConfig config = configFromSystem();
-        Deserializer<ChannelScore> decoder = AvroSerde.configured(ChannelScore.class,
-                Map.of(RegistryConfig.SCHEMA_REGISTRY_URL, config.schemaRegistryUrl()), false).deserializer();
-        SseBridge bridge = start(config, decoder);
+        BridgeConfig config = BridgeConfig.from(Settings.fromSystem());
+        SseBridge bridge = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping");
             bridge.close();
         }, "bridge-shutdown"));
-        log.atInfo().addKeyValue("topic", config.topic()).addKeyValue("bootstrap", config.bootstrapServers())
+        log.atInfo().addKeyValue("bootstrap", config.bootstrapServers())
                 .addKeyValue("registry", config.schemaRegistryUrl())
+                .addKeyValue("auth", config.web().authToken() == null ? "off" : "bearer")
                 .log("SSE bridge serving {}", bridge.url());
     }
 
-    /** Starts serving and consuming; {@code decoder} is closed with the bridge. */
-    public static SseBridge start(BridgeConfig config, Deserializer<ChannelScore> decoder) {
+    /** Starts serving and consuming, decoding through the configured schema registry. */
+    public static SseBridge start(BridgeConfig config) {
+        return start(config, Decoders.registry(config.schemaRegistryUrl()));
+    }
+
+    /** Starts serving and consuming; {@code decoders} are closed with the bridge. */
+    public static SseBridge start(BridgeConfig config, Decoders decoders) {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
-        opened.push(decoder::close);
+        opened.push(decoders);
         try {
             BridgeMetrics metrics = new BridgeMetrics();
             opened.push(metrics);
-            FanOutHub hub = new FanOutHub(config.clientQueueSize(), config.keepAlive(), metrics.registry());
-            ScoreForwarder forwarder = new ScoreForwarder(decoder, hub::publish, metrics.registry());
-            ScoreFeed feed = new ScoreFeed(ScoreFeed.kafkaConsumers(config.bootstrapServers()), config.topic(),
-                    forwarder, METADATA_TIMEOUT);
-            WebServer web = WebServer.start(config.host(), config.port(), hub,
-                    () -> health(config, feed.status(), hub), metrics.registry());
+            RecordDecoder decoder = new RecordDecoder(decoders, metrics.registry());
+            FanOutHub hub = new FanOutHub(config.hub(), metrics.registry());
+            Views views = new Views(config.viewsMaxKeys(), config.viewsSegments());
+            CatchUpReader.Factory readers = (client, from) -> new CatchUpReader(
+                    KafkaConsumers.catchUp(config.bootstrapServers()), decoder, views::sourceOf, hub, client, from,
+                    config.resumeMaxRecords(), METADATA_TIMEOUT);
+            Resumer resumer = new Resumer(hub, readers, config.resumeConcurrency(), metrics.registry());
+            Feed feed = new Feed(KafkaConsumers.feed(config.bootstrapServers()), decoder,
+                    new Ingest(views, hub, resumer), config.lookback(), METADATA_TIMEOUT, metrics.registry());
+            WebServer web = WebServer.start(config.web(), hub, resumer, views,
+                    () -> health(feed.status(), hub), metrics.registry());
             opened.push(web);
             opened.push(hub);
+            opened.push(resumer);
+            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "bridge-ticker");
+                t.setDaemon(true);
+                return t;
+            });
+            ticker.scheduleWithFixedDelay(() -> tick(hub), 1, 1, TimeUnit.SECONDS);
+            opened.push(ticker::shutdownNow);
             feed.start();
             opened.push(feed);
-            return new SseBridge(opened, web);
+            return new SseBridge(opened, web, hub);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
         }
     }
 
-    private static Health health(BridgeConfig config, FeedStatus feed, FanOutHub hub) {
-        return new Health(feed.ready(), Map.of(
+    private static void tick(FanOutHub hub) {
+        try {
+            hub.tick();
+        } catch (RuntimeException e) {
+            // A failed tick must not cancel the schedule (an exception would).
+            log.warn("ticker failed", e);
+        }
+    }
+
+    private static Health health(FeedStatus feed, FanOutHub hub) {
+        String status = switch (feed.phase()) {
+            case STARTING -> "starting";
+            case CATCHING_UP -> "catching up";
+            case READY -> "ready";
+        };
+        return new Health(status, feed.ready(), Map.of(
                 "detail", feed.detail(),
-                "topic", config.topic(),
                 "partitions", feed.partitions(),
-                "clients", hub.clientCount()));
+                "lag", feed.lag(),
+                "clients", hub.clientCount(),
+                "history", hub.historySize()));
     }
 
     public String url() {
@@ -98,6 +137,11 @@ public final class SseBridge implements AutoCloseable {
 
     public int port() {
         return web.port();
+    }
+
+    /** The fan-out hub, for tests and benchmarks that look at clients and counters. */
+    public FanOutHub hub() {
+        return hub;
     }
 
     /** Stops the consumer, ends the streams, stops the server; safe to call more than once. */
@@ -123,9 +167,5 @@ public final class SseBridge implements AutoCloseable {
         if (System.getProperty(property) == null) {
             System.setProperty(property, value);
         }
-    }
-
-    private static BridgeConfig configFromSystem() {
-        return BridgeConfig.from(Settings.fromSystem());
     }
 }

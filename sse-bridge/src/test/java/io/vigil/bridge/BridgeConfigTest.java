@@ -1,12 +1,17 @@
 package io.vigil.bridge;
 
+import io.vigil.bridge.events.HubSettings;
+import io.vigil.bridge.kafka.Lookback;
+import io.vigil.bridge.web.WebSettings;
 import io.vigil.config.Settings;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class BridgeConfigTest {
@@ -14,33 +19,54 @@ class BridgeConfigTest {
     @Test
     void defaultsAreLocalAndLoopbackOnly() {
         BridgeConfig config = BridgeConfig.from(Settings.of(Map.of()));
-        assertEquals(new BridgeConfig("localhost:9092", "http://localhost:8081", "vigil.scores", "127.0.0.1",
-                8080, 1000, Duration.ofSeconds(15)), config);
+        assertEquals(new BridgeConfig("localhost:9092", "http://localhost:8081",
+                new WebSettings("127.0.0.1", 8080, null, Set.of(), 100, 200),
+                new HubSettings(1000, 20_000, Duration.ofSeconds(15), Duration.ofSeconds(60), 1000),
+                new Lookback(1000, 10_000), 2, 1_000_000, 100_000, 5000), config);
     }
 
     @Test
     void everyKeyCanBeOverridden() {
-        BridgeConfig config = BridgeConfig.from(Settings.of(Map.of(
-                "vigil.bootstrap.servers", "kafka:29092",
-                "vigil.schema.registry.url", "mock://t",
-                "vigil.bridge.topic", "other.scores",
-                "vigil.bridge.host", "0.0.0.0",
-                "vigil.bridge.port", "9999",
-                "vigil.bridge.client.queue.size", "50",
-                "vigil.bridge.keepalive.seconds", "3")));
-        assertEquals(new BridgeConfig("kafka:29092", "mock://t", "other.scores", "0.0.0.0", 9999, 50,
-                Duration.ofSeconds(3)), config);
+        BridgeConfig config = BridgeConfig.from(Settings.of(Map.ofEntries(
+                Map.entry("vigil.bootstrap.servers", "kafka:29092"),
+                Map.entry("vigil.schema.registry.url", "mock://t"),
+                Map.entry("vigil.bridge.host", "0.0.0.0"),
+                Map.entry("vigil.bridge.port", "9999"),
+                Map.entry("vigil.bridge.auth.token", "0123456789abcdef0123"),
+                Map.entry("vigil.bridge.cors.origins", "https://a.example, https://b.example"),
+                Map.entry("vigil.bridge.filter.max.channels", "10"),
+                Map.entry("vigil.bridge.filter.max.length", "64"),
+                Map.entry("vigil.bridge.client.queue.size", "50"),
+                Map.entry("vigil.bridge.history.size", "0"),
+                Map.entry("vigil.bridge.keepalive.seconds", "3"),
+                Map.entry("vigil.bridge.client.stall.seconds", "9"),
+                Map.entry("vigil.bridge.max.clients", "7"),
+                Map.entry("vigil.bridge.lookback.scores", "5"),
+                Map.entry("vigil.bridge.lookback.segments", "6"),
+                Map.entry("vigil.bridge.resume.concurrency", "1"),
+                Map.entry("vigil.bridge.resume.max.records", "100"),
+                Map.entry("vigil.bridge.views.max.keys", "11"),
+                Map.entry("vigil.bridge.views.segments", "12"))));
+        assertEquals(new BridgeConfig("kafka:29092", "mock://t",
+                new WebSettings("0.0.0.0", 9999, "0123456789abcdef0123", Set.of("https://a.example", "https://b.example"), 10, 64),
+                new HubSettings(50, 0, Duration.ofSeconds(3), Duration.ofSeconds(9), 7),
+                new Lookback(5, 6), 1, 100, 11, 12), config);
+        assertFalse(config.toString().contains("0123456789abcdef0123"), "the token is never printed");
     }
 
     @Test
     void rejectsNonsense() {
-        assertThrows(IllegalArgumentException.class,
-                () -> BridgeConfig.from(Settings.of(Map.of("vigil.bridge.port", "70000"))));
-        assertThrows(IllegalArgumentException.class,
-                () -> BridgeConfig.from(Settings.of(Map.of("vigil.bridge.client.queue.size", "0"))));
-        assertThrows(IllegalArgumentException.class,
-                () -> BridgeConfig.from(Settings.of(Map.of("vigil.bridge.keepalive.seconds", "0"))));
-        assertThrows(IllegalArgumentException.class,
-                () -> BridgeConfig.from(Settings.of(Map.of("vigil.bridge.port", "http"))));
+        for (Map<String, String> bad : new Map[] {
+            Map.of("vigil.bridge.port", "70000"),
+            Map.of("vigil.bridge.client.queue.size", "0"),
+            Map.of("vigil.bridge.keepalive.seconds", "0"),
+            Map.of("vigil.bridge.port", "http"),
+            Map.of("vigil.bridge.max.clients", "0"),
+            Map.of("vigil.bridge.auth.token", "short"),
+            Map.of("vigil.bridge.auth.token", "has a space in it, and long"),
+            Map.of("vigil.bridge.lookback.scores", "-1"),
+            Map.of("vigil.bridge.resume.concurrency", "0")}) {
+            assertThrows(IllegalArgumentException.class, () -> BridgeConfig.from(Settings.of(bad)), bad.toString());
+        }
     }
 }

@@ -2,7 +2,7 @@ package io.vigil.bridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vigil.avro.ChannelScore;
+import io.vigil.bridge.kafka.Decoders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.Test;
 
@@ -26,12 +26,8 @@ class SseBridgeTest {
 
     @Test
     void withoutABrokerItServesAndSaysStartingAndStopsPromptly() throws Exception {
-        BridgeConfig config = new BridgeConfig("127.0.0.1:" + unusedPort(), "mock://unused", "vigil.scores",
-                "127.0.0.1", 0, 100, Duration.ofSeconds(15));
-        Deserializer<ChannelScore> neverCalled = (topic, data) -> {
-            throw new AssertionError("nothing to decode without a broker");
-        };
-        SseBridge bridge = SseBridge.start(config, neverCalled);
+        BridgeConfig config = BridgeConfig.local("127.0.0.1:" + unusedPort(), "mock://unused");
+        SseBridge bridge = SseBridge.start(config, new Decoders(never(), never(), never(), never()));
         try {
             assertEquals("http://127.0.0.1:" + bridge.port() + "/", bridge.url());
 
@@ -39,18 +35,21 @@ class SseBridgeTest {
             assertEquals(503, health.statusCode());
             JsonNode body = new ObjectMapper().readTree(health.body());
             assertEquals("starting", body.get("status").textValue());
-            assertEquals("vigil.scores", body.get("topic").textValue());
             assertEquals(0, body.get("partitions").intValue());
+            assertEquals(0, body.get("lag").intValue());
             assertTrue(body.get("detail").textValue().length() > 0);
+            assertTrue(!health.body().contains("ready"), "the local stack waits for the word ready");
 
             String metrics = get(bridge, "/metrics").body();
             for (String name : List.of("vigil_bridge_clients", "vigil_bridge_events_received_total",
                     "vigil_bridge_events_published_total", "vigil_bridge_events_sent_total",
                     "vigil_bridge_events_dropped_total", "vigil_bridge_decode_failures_total",
+                    "vigil_bridge_queue_depth", "vigil_bridge_consumer_lag", "vigil_bridge_resumes_total",
                     "jvm_memory_used_bytes", "jvm_gc_", "jvm_threads_live_threads")) {
                 assertTrue(metrics.contains(name), name + " in\n" + metrics);
             }
             assertEquals(200, get(bridge, "/").statusCode());
+            assertEquals(200, get(bridge, "/api/channels").statusCode());
             awaitConsumerCreated();
         } finally {
             long start = System.nanoTime();
@@ -60,6 +59,12 @@ class SseBridgeTest {
             assertTrue(took.compareTo(Duration.ofSeconds(4)) < 0, "close took " + took);
         }
         bridge.close(); // idempotent
+    }
+
+    private static <T> Deserializer<T> never() {
+        return (topic, data) -> {
+            throw new AssertionError("nothing to decode without a broker");
+        };
     }
 
     private HttpResponse<String> get(SseBridge bridge, String path) throws Exception {

@@ -1,130 +1,220 @@
 package io.vigil.bridge.events;
 
-import io.micrometer.core.instrument.Counter;
-import io.undertow.server.handlers.sse.ServerSentEventConnection;
+import io.undertow.server.HttpServerExchange;
 import org.xnio.IoUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.channels.StreamSinkChannel;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.concurrent.Executor;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
- * One connected SSE client: a bounded queue of events not yet handed to Undertow, drained on the
- * connection's own IO thread.
+ * One open {@code /events} response, written by the bridge itself rather than through Undertow's SSE
+ * connection, which would re-encode every event per client and keep an unbounded queue of its own.
  *
- * <p>Undertow's connection keeps its own unbounded queue, so handing it everything would let a stalled
- * client grow memory without limit. Instead at most {@link #WINDOW} events are outstanding inside
- * Undertow; the rest wait here, and when this queue is full the oldest waiting event is dropped.
- * Every call to {@code send} and every completion callback happens on the connection's IO thread,
- * which keeps events in order and means {@link #inFlight} needs no lock. The publisher only touches
- * the queue (under its monitor, never while calling into Undertow, so no lock-order cycle with the
- * connection's own monitor is possible).
+ * <p>It decides how bytes reach one browser: first the client's own frames ({@link ClientQueue}),
+ * then the shared log through its {@link LogCursor}; as many whole frames as fit are copied into the
+ * lane's buffer and written in one go, and what the socket does not take is kept until it becomes
+ * writable. Meanwhile the cursor, not a queue, marks how far behind the client is, so a stalled
+ * browser costs memory for at most one partial write.
+ *
+ * <p>Threads: {@link #pump} and the write state run on the connection's IO thread only; the hub sets
+ * the starting point in {@link #goLive} before publishing {@code live}; offers come from any thread.
  */
-final class SseClient {
+public final class SseClient {
 
-    /** Events handed to Undertow but not yet written; small, so a stalled client holds little. */
-    static final int WINDOW = 8;
+    private static final Logger log = LoggerFactory.getLogger(SseClient.class);
 
-    private final ServerSentEventConnection connection;
-    private final Executor ioThread;
-    private final int capacity;
-    private final ArrayDeque<SseEvent> queue;
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final AtomicLong dropped = new AtomicLong();
-    private final Counter sentCounter;
-    private final Counter droppedCounter;
-    private final Consumer<SseClient> onGone;
-    private final ServerSentEventConnection.EventCallback callback = new Callback();
-    private int inFlight; // IO thread only
+    /** Bytes one client may write per turn before yielding to the others of its lane. */
+    static final int TURN_BYTES = 256 * 1024;
 
-    SseClient(ServerSentEventConnection connection, Executor ioThread, int capacity,
-              Counter sentCounter, Counter droppedCounter, Consumer<SseClient> onGone) {
-        this.connection = connection;
-        this.ioThread = ioThread;
-        this.capacity = capacity;
-        this.queue = new ArrayDeque<>(Math.min(capacity, 64));
-        this.sentCounter = sentCounter;
-        this.droppedCounter = droppedCounter;
-        this.onGone = onGone;
-    }
+    private final HttpServerExchange exchange;
+    private final StreamSinkChannel sink;
+    private final IoLane lane;
+    private final EventFilter filter;
+    private final LogCursor cursor;
+    private final ClientQueue queue = new ClientQueue();
+    private final HubMeters meters;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Runnable onClose = () -> { };
+    private volatile long lastWriteNanos = System.nanoTime();
+    private volatile boolean blocked;
+    private volatile boolean live;
+    private ByteBuffer leftover; // IO thread only
 
-    /** Queues an event, dropping the oldest waiting one if full; never blocks on the network. */
-    void offer(SseEvent event) {
-        boolean overflow;
-        synchronized (queue) {
-            overflow = queue.size() >= capacity;
-            if (overflow) {
-                queue.pollFirst();
-            }
-            queue.addLast(event);
-        }
-        if (overflow) {
-            dropped.incrementAndGet();
-            droppedCounter.increment();
-        }
-        // One pending drain task per client at most, however fast events arrive.
-        if (drainScheduled.compareAndSet(false, true)) {
-            try {
-                ioThread.execute(this::drain);
-            } catch (RuntimeException e) {
-                // The IO thread is gone (server stopping): the connection is as good as closed.
-                drainScheduled.set(false);
-                close();
-            }
-        }
-    }
-
-    long dropped() {
-        return dropped.get();
-    }
-
-    /** Ends the stream once what Undertow already holds is written. */
-    void shutdown() {
-        connection.shutdown();
-    }
-
-    void close() {
-        IoUtils.safeClose(connection);
-        onGone.accept(this);
-    }
-
-    private void drain() {
-        // Cleared before pumping: an offer racing with this pump either is seen by it or schedules anew.
-        drainScheduled.set(false);
-        pump();
-    }
-
-    private void pump() {
-        while (inFlight < WINDOW && connection.isOpen()) {
-            SseEvent next;
-            synchronized (queue) {
-                next = queue.pollFirst();
-            }
-            if (next == null) {
-                return;
-            }
-            inFlight++;
-            connection.send(next.data(), next.event(), next.id(), callback);
-        }
-    }
-
-    private final class Callback implements ServerSentEventConnection.EventCallback {
-        @Override
-        public void done(ServerSentEventConnection c, String data, String event, String id) {
-            inFlight--;
-            sentCounter.increment();
+    SseClient(HttpServerExchange exchange, StreamSinkChannel sink, IoLane lane, EventLog shared, EventFilter filter,
+              int window, HubMeters meters) {
+        this.exchange = exchange;
+        this.sink = sink;
+        this.lane = lane;
+        this.filter = filter;
+        this.cursor = new LogCursor(shared, filter, window, meters);
+        this.meters = meters;
+        sink.getWriteSetter().set(channel -> {
+            channel.suspendWrites();
+            blocked = false;
             pump();
-        }
+        });
+        sink.getCloseSetter().set(channel -> close());
+        exchange.getConnection().addCloseListener(connection -> close());
+    }
 
-        @Override
-        public void failed(ServerSentEventConnection c, String data, String event, String id, IOException e) {
-            inFlight--;
-            // Undertow's close tasks do not fire on every failure path; leaving here directly is what
-            // guarantees a dead client stops receiving events.
+    public EventFilter filter() {
+        return filter;
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Queues one frame of this client's own, ahead of further log events, and schedules a write. */
+    public void offer(Frame frame) {
+        queue.offer(frame);
+        lane.wake();
+    }
+
+    /** Blocks a catch-up reader until fewer than {@code limit} of this client's own frames wait. */
+    public boolean awaitRoom(int limit, long timeoutMillis) throws InterruptedException {
+        return queue.awaitBelow(limit, timeoutMillis);
+    }
+
+    /**
+     * From now on the client reads the log from sequence {@code from}, skipping events below
+     * {@code floor} (null: none); events before {@code protect} are a hand-over and are not dropped
+     * for lateness. Called under the hub's lock.
+     */
+    void goLive(long from, Position floor, long protect) {
+        cursor.start(from, floor, protect);
+        live = true; // publishes the cursor's starting point to the IO thread
+        lane.wake();
+    }
+
+    /** Events not yet written: own frames plus unread log events. */
+    long queued() {
+        return queue.size() + (live ? cursor.behind() : 0);
+    }
+
+    long lastWriteNanos() {
+        return lastWriteNanos;
+    }
+
+    /** Whether the socket has refused bytes for longer than {@code nanos}. */
+    boolean stalledLongerThan(long nanos, long now) {
+        return blocked && now - lastWriteNanos > nanos;
+    }
+
+    /** Waiting for the socket: its write listener, not the lane, resumes it. */
+    boolean blocked() {
+        return blocked;
+    }
+
+    /** For a client waiting on its socket: counts what it loses now rather than when it reads again. */
+    void dropIfBehind() {
+        if (live) {
+            cursor.dropIfBehind();
+        }
+    }
+
+    void onClose(Runnable task) {
+        this.onClose = task;
+    }
+
+    /** Ends the stream and the connection (from any thread); idempotent. */
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            lane.execute(() -> IoUtils.safeClose(exchange.getConnection()));
+        } catch (RuntimeException e) {
+            IoUtils.safeClose(exchange.getConnection());
+        }
+        onClose.run();
+    }
+
+    /** Writes what the socket takes; IO thread only. */
+    void pump() {
+        if (closed.get()) {
+            return;
+        }
+        try {
+            int budget = TURN_BYTES;
+            long[] events = new long[1];
+            while (true) {
+                if (leftover != null) {
+                    budget -= write(leftover);
+                    if (leftover.hasRemaining()) {
+                        awaitWritable();
+                        return;
+                    }
+                    leftover = null;
+                }
+                if (budget <= 0) {
+                    lane.wake(); // the others on this thread get their turn first
+                    return;
+                }
+                ByteBuffer buffer = lane.buffer();
+                buffer.clear();
+                events[0] = 0;
+                Frame oversized = fill(buffer, events);
+                meters.sent(events[0]);
+                ByteBuffer out;
+                if (oversized != null) {
+                    out = ByteBuffer.wrap(oversized.bytes());
+                } else if (buffer.position() > 0) {
+                    buffer.flip();
+                    out = buffer;
+                } else {
+                    if (!sink.flush()) {
+                        awaitWritable();
+                    }
+                    return;
+                }
+                budget -= write(out);
+                if (out.hasRemaining()) {
+                    // The lane's buffer is shared: keep our unwritten rest in a buffer of our own.
+                    leftover = out == buffer ? copyOf(out) : out;
+                    awaitWritable();
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            close(); // the peer went away: the normal end of a stream
+        } catch (RuntimeException e) {
+            log.warn("closing an event stream after an unexpected error", e);
             close();
         }
+    }
+
+    private Frame fill(ByteBuffer out, long[] events) {
+        Frame own = queue.drainInto(out, events);
+        if (own != null) {
+            return own == ClientQueue.PARTIAL ? null : own;
+        }
+        return live ? cursor.fill(out, events) : null;
+    }
+
+    private int write(ByteBuffer out) throws IOException {
+        int written = sink.write(out);
+        if (written > 0) {
+            lastWriteNanos = System.nanoTime();
+        }
+        return written;
+    }
+
+    private void awaitWritable() {
+        if (!blocked) {
+            blocked = true;
+            lastWriteNanos = System.nanoTime();
+        }
+        sink.resumeWrites();
+    }
+
+    private static ByteBuffer copyOf(ByteBuffer rest) {
+        ByteBuffer copy = ByteBuffer.allocate(rest.remaining());
+        copy.put(rest).flip();
+        return copy;
     }
 }

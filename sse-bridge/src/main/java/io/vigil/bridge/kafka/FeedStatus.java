@@ -1,12 +1,19 @@
 package io.vigil.bridge.kafka;
 
 /**
- * Where the score feed stands: {@code ready} once its partitions are assigned and positioned and a
- * poll has returned; until then {@code detail} says what it is waiting for.
+ * Where the feed stands. {@code STARTING}: no partitions assigned yet (broker or topics away);
+ * {@code CATCHING_UP}: reading the look-back that warms the views, {@code lag} records to go;
+ * {@code READY}: live, {@code lag} records behind the log ends. {@code detail} says what it waits for.
  */
-public record FeedStatus(boolean ready, String detail, int partitions) {
+public record FeedStatus(Phase phase, String detail, int partitions, long lag) {
+
+    public enum Phase { STARTING, CATCHING_UP, READY }
+
+    public boolean ready() {
+        return phase == Phase.READY;
+    }
 
     static FeedStatus starting(String detail) {
-        return new FeedStatus(false, detail, 0);
+        return new FeedStatus(Phase.STARTING, detail, 0, 0);
     }
 }

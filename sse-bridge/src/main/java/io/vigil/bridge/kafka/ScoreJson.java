@@ -1,65 +1,42 @@
 package io.vigil.bridge.kafka;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.vigil.avro.ChannelScore;
 
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.time.Instant;
 
 /**
  * The JSON shape of a {@link ChannelScore} on the wire to browsers: one flat object with the Avro
- * field names, times as epoch milliseconds, the detector as its symbol name. Non-finite doubles
- * (the NaN threshold of a warming-up detector, any infinity) become {@code null}, because JSON has no
- * NaN and {@code JSON.parse} rejects the bare tokens Jackson would otherwise write.
+ * field names, times as epoch milliseconds, the detector as its symbol name, non-finite doubles (the
+ * NaN threshold of a warming-up detector, any infinity) as {@code null}. Streamed events add
+ * {@code recordTime}, the Kafka record's timestamp, so a client can tell how far behind it is.
  */
 public final class ScoreJson {
 
-    private static final JsonFactory JSON = new JsonFactory();
-
     public static String toJson(ChannelScore score) {
-        StringWriter out = new StringWriter(256);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("channelId", score.getChannelId());
-            g.writeStringField("source", score.getSource());
-            millis(g, "eventTime", score.getEventTime());
-            finite(g, "value", score.getValue());
-            finite(g, "forecast", score.getForecast());
-            finite(g, "error", score.getError());
-            finite(g, "smoothedError", score.getSmoothedError());
-            finite(g, "threshold", score.getThreshold());
-            g.writeBooleanField("anomalous", score.getAnomalous());
-            g.writeStringField("detector", score.getDetector() == null ? null : score.getDetector().name());
-            if (score.getModelVersion() == null) {
-                g.writeNullField("modelVersion");
-            } else {
-                g.writeNumberField("modelVersion", score.getModelVersion());
-            }
-            millis(g, "scoredAt", score.getScoredAt());
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing JSON to a string cannot fail", e);
-        }
-        return out.toString();
+        return JsonText.object(g -> fields(g, score));
     }
 
-    private static void finite(JsonGenerator g, String name, double value) throws IOException {
-        if (Double.isFinite(value)) {
-            g.writeNumberField(name, value);
-        } else {
-            g.writeNullField(name);
-        }
+    public static String toJson(ChannelScore score, long recordTime) {
+        return JsonText.object(g -> {
+            fields(g, score);
+            g.writeNumberField("recordTime", recordTime);
+        });
     }
 
-    private static void millis(JsonGenerator g, String name, Instant time) throws IOException {
-        if (time == null) {
-            g.writeNullField(name);
-        } else {
-            g.writeNumberField(name, time.toEpochMilli());
-        }
+    private static void fields(JsonGenerator g, ChannelScore score) throws IOException {
+        g.writeStringField("channelId", score.getChannelId());
+        g.writeStringField("source", score.getSource());
+        JsonText.millis(g, "eventTime", score.getEventTime());
+        JsonText.finite(g, "value", score.getValue());
+        JsonText.finite(g, "forecast", score.getForecast());
+        JsonText.finite(g, "error", score.getError());
+        JsonText.finite(g, "smoothedError", score.getSmoothedError());
+        JsonText.finite(g, "threshold", score.getThreshold());
+        g.writeBooleanField("anomalous", score.getAnomalous());
+        JsonText.symbol(g, "detector", score.getDetector());
+        JsonText.integer(g, "modelVersion", score.getModelVersion());
+        JsonText.millis(g, "scoredAt", score.getScoredAt());
     }
 
     private ScoreJson() {}

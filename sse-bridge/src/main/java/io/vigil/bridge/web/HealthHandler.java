@@ -12,9 +12,9 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /health}: {"status":"ready"|"starting", ...details} with 200 when ready and 503 while
- * starting. Meant as a readiness check: "starting" also covers a broker that is away, which is no
- * reason to restart the bridge.
+ * {@code GET /health}: {"status": "starting" | "catching up" | "ready", ...details}, 200 when ready and
+ * 503 otherwise. Meant as a readiness check: "starting" also covers a broker that is away, which is no
+ * reason to restart the bridge. Never needs a token.
  */
 final class HealthHandler implements HttpHandler {
 
@@ -31,7 +31,7 @@ final class HealthHandler implements HttpHandler {
         Health current = health.get();
         // "status" first, then the details sorted: stable output that is easy to eyeball.
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", current.ready() ? "ready" : "starting");
+        body.put("status", current.status());
         new TreeMap<>(current.details()).forEach(body::putIfAbsent);
         exchange.setStatusCode(current.ready() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");

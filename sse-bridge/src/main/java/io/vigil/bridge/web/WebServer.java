@@ -10,17 +10,32 @@ import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
 import io.vigil.bridge.events.FanOutHub;
-import io.vigil.bridge.events.SseEndpoint;
+import io.vigil.bridge.views.Views;
+
+import org.xnio.Options;
 
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 
 /**
- * The bridge's HTTP side, independent of Kafka: it takes a hub to stream from, a health source and a
- * meter registry. Routes (GET and HEAD only): {@code /events} (SSE), {@code /health}, {@code /metrics},
- * {@code /webjars/uplot/...}, and the dashboard at {@code /} with its files next to it.
+ * The bridge's HTTP side, independent of Kafka. Routes (GET and HEAD only):
+ * <ul>
+ *   <li>{@code /events}: the event stream ({@link EventsHandler}; token also as {@code ?access_token=});</li>
+ *   <li>{@code /api/channels}, {@code /api/nodes}, {@code /api/anomalies}, {@code /api/labels}
+ *       ({@link ApiHandler});</li>
+ *   <li>{@code /metrics} (Prometheus) and {@code /health} (never needs a token);</li>
+ *   <li>the dashboard at {@code /} and uPlot under {@code /webjars/uplot/}.</li>
+ * </ul>
+ * With {@code bridge.auth.token} set, every route that serves data ({@code /events}, {@code /api/*},
+ * {@code /metrics}) needs the bearer token. The dashboard's static files do not: they hold no data,
+ * and a browser navigating to the page cannot send a header; the page takes the token from its URL
+ * fragment ({@code /#token=...}, never sent to a server) and sends it on every data request.
+ * CORS is answered by allow-list ({@link Cors}).
  */
 public final class WebServer implements AutoCloseable {
+
+    /** Per-connection kernel send buffer: ~300 score events, 150 ms at 2,000 a second. */
+    static final int SEND_BUFFER_BYTES = 128 * 1024;
 
     private final Undertow undertow;
     private final String host;
@@ -32,23 +47,36 @@ public final class WebServer implements AutoCloseable {
         this.port = port;
     }
 
-    /** Binds and starts; {@code port} 0 picks a free port (see {@link #port()}). */
-    public static WebServer start(String host, int port, FanOutHub hub, Supplier<Health> health,
-                                  PrometheusMeterRegistry registry) {
+    /** Binds and starts; port 0 picks a free port (see {@link #port()}). */
+    public static WebServer start(WebSettings settings, FanOutHub hub, StreamConnector connector, Views views,
+                                  Supplier<Health> health, PrometheusMeterRegistry registry) {
         ClassLoader loader = WebServer.class.getClassLoader();
-        PathHandler routes = Handlers.path(readOnly(StaticContent.page(loader)))
-                .addExactPath("/events", readOnly(new SseEndpoint(hub)))
-                .addExactPath("/health", readOnly(new HealthHandler(health)))
-                .addExactPath("/metrics", readOnly(new MetricsHandler(registry)))
-                .addPrefixPath("/webjars/uplot", readOnly(StaticContent.uplot(loader)));
+        String token = settings.authToken();
+        ApiHandler api = new ApiHandler(views, hub::frontier, settings);
+        PathHandler routes = Handlers.path(StaticContent.page(loader))
+                .addExactPath("/events", BearerAuth.wrap(token, true, new EventsHandler(hub, connector, settings)))
+                .addExactPath("/api/channels", BearerAuth.wrap(token, false, api.channels()))
+                .addExactPath("/api/nodes", BearerAuth.wrap(token, false, api.nodes()))
+                .addExactPath("/api/anomalies", BearerAuth.wrap(token, false, api.anomalies()))
+                .addExactPath("/api/labels", BearerAuth.wrap(token, false, api.labels()))
+                .addExactPath("/metrics", BearerAuth.wrap(token, false, new MetricsHandler(registry)))
+                .addExactPath("/health", new HealthHandler(health))
+                .addPrefixPath("/webjars/uplot", StaticContent.uplot(loader));
+        HttpHandler readOnly = readOnly(routes);
+        HttpHandler cors = new Cors(settings.corsOrigins(), readOnly);
         HttpHandler root = exchange -> {
             exchange.getResponseHeaders().put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
-            routes.handleRequest(exchange);
+            cors.handleRequest(exchange);
         };
-        Undertow undertow = Undertow.builder().addHttpListener(port, host).setHandler(root).build();
+        Undertow undertow = Undertow.builder().addHttpListener(settings.port(), settings.host()).setHandler(root)
+                // The kernel would otherwise autotune a lagging client's send buffer to megabytes of
+                // stale events, beyond the per-client queue that drops the oldest: keep the backlog
+                // where the drop policy and the metrics see it.
+                .setSocketOption(Options.SEND_BUFFER, SEND_BUFFER_BYTES)
+                .build();
         undertow.start();
         int bound = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
-        return new WebServer(undertow, host, bound);
+        return new WebServer(undertow, settings.host(), bound);
     }
 
     public int port() {
@@ -73,9 +101,8 @@ public final class WebServer implements AutoCloseable {
                 next.handleRequest(exchange);
                 return;
             }
-            exchange.setStatusCode(StatusCodes.METHOD_NOT_ALLOWED);
             exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
-            exchange.endExchange();
+            HttpErrors.send(exchange, StatusCodes.METHOD_NOT_ALLOWED, "only GET and HEAD");
         };
     }
 }

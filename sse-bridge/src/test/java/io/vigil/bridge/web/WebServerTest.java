@@ -1,224 +1,135 @@
 package io.vigil.bridge.web;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vigil.bridge.events.FanOutHub;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.avro.ChannelScore;
+import io.vigil.avro.Detector;
+import io.vigil.bridge.events.EventType;
+import io.vigil.bridge.events.PositionCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WebServerTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
-
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(WAIT).build();
-    private final AtomicReference<Health> health =
-            new AtomicReference<>(new Health(false, Map.of("detail", "waiting for Kafka")));
-    private PrometheusMeterRegistry registry;
-    private FanOutHub hub;
-    private WebServer server;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    private void start(int clientQueueSize) {
-        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        hub = new FanOutHub(clientQueueSize, Duration.ofSeconds(15), registry);
-        server = WebServer.start("127.0.0.1", 0, hub, health::get, registry);
-    }
+    private final ObjectMapper json = new ObjectMapper();
+    private TestServer t;
 
     @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (registry != null) {
-            registry.close();
+    void stop() {
+        if (t != null) {
+            t.close();
         }
     }
 
     @Test
-    void everyClientReceivesExactlyThePublishedEventsInOrder() throws Exception {
-        start(100);
-        SseStream first = track(SseStream.open(http, uri("/events")));
-        SseStream second = track(SseStream.open(http, uri("/events")));
-        await(() -> hub.clientCount() == 2, "both clients attached");
-
-        hub.publish("score", "0-1", "{\"n\":1}");
-        hub.publish("score", "0-2", "{\"n\":2}");
-        hub.publish("score", "1-7", "{\"n\":3}");
-        // A sentinel: if anything else had been sent, it would arrive before this.
-        hub.publish("end", "x", "{}");
-
-        for (SseStream client : List.of(first, second)) {
-            assertEquals(new SseStream.Event("score", "0-1", "{\"n\":1}"), client.next(WAIT));
-            assertEquals(new SseStream.Event("score", "0-2", "{\"n\":2}"), client.next(WAIT));
-            assertEquals(new SseStream.Event("score", "1-7", "{\"n\":3}"), client.next(WAIT));
-            assertEquals(new SseStream.Event("end", "x", "{}"), client.next(WAIT));
-        }
-        assertEquals(0, hub.droppedCount());
-        await(() -> hub.sentCount() == 8, "sends completed");
-    }
-
-    @Test
-    void stalledClientLosesOldestEventsWhileFastClientGetsEverything() throws Exception {
-        int queueSize = 16;
-        start(queueSize);
-        SseStream fast = track(SseStream.open(http, uri("/events")));
-        Socket stalled = track(new Socket());
-        stalled.setReceiveBufferSize(4096); // before connect, so the TCP window stays small
-        stalled.connect(new InetSocketAddress("127.0.0.1", server.port()));
-        OutputStream request = stalled.getOutputStream();
-        request.write(("GET /events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        request.flush();
-        await(() -> hub.clientCount() == 2, "both clients attached");
-
-        String payload = "x".repeat(8 * 1024);
-        int batch = queueSize / 2; // the fast client's queue never overflows if it drains each batch
-        int published = 0;
-        // Socket buffers absorb a few MB before the stalled client's queue starts to fill.
-        while (hub.droppedCount() == 0 && published < 40_000) {
-            for (int i = 0; i < batch; i++) {
-                hub.publish("score", "0-" + (published + i), payload);
-            }
-            for (int i = 0; i < batch; i++) {
-                SseStream.Event event = fast.next(WAIT);
-                assertEquals("0-" + (published + i), event.id(), "fast client saw every event in order");
-            }
-            published += batch;
-        }
-
-        assertTrue(hub.droppedCount() > 0, "the stalled client dropped events after " + published);
-        assertEquals(2, hub.clientCount(), "the stalled client is still connected, just behind");
-        String metrics = get("/metrics").body();
-        assertTrue(metrics.matches("(?s).*\\nvigil_bridge_events_dropped_total(\\{[^}]*})? [1-9].*"), metrics);
-    }
-
-    @Test
-    void closedConnectionsAreForgotten() throws Exception {
-        start(100);
-        Socket socket = new Socket("127.0.0.1", server.port());
-        socket.getOutputStream().write("GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n"
-                .getBytes(StandardCharsets.US_ASCII));
-        await(() -> hub.clientCount() == 1, "client attached");
-        socket.close();
-        // Undertow notices a vanished peer when it next writes: keep publishing until it does.
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (hub.clientCount() != 0 && System.nanoTime() < deadline) {
-            hub.publish("score", "0-0", "{}");
-            Thread.onSpinWait();
-        }
-        assertEquals(0, hub.clientCount());
-    }
-
-    @Test
-    void healthSaysStartingWith503ThenReady() throws Exception {
-        start(10);
-        HttpResponse<String> starting = get("/health");
+    void healthSaysStartingWith503ThenCatchingUpThenReady() throws Exception {
+        t = new TestServer(10);
+        HttpResponse<String> starting = t.get("/health");
         assertEquals(503, starting.statusCode());
         assertEquals("application/json", starting.headers().firstValue("Content-Type").orElse(""));
         assertEquals("{\"status\":\"starting\",\"detail\":\"waiting for Kafka\"}", starting.body());
 
-        health.set(new Health(true, Map.of("partitions", 4, "clients", 0)));
-        HttpResponse<String> ready = get("/health");
+        t.health.set(new Health("catching up", false, Map.of("lag", 120)));
+        assertEquals(503, t.get("/health").statusCode());
+        assertEquals("{\"status\":\"catching up\",\"lag\":120}", t.get("/health").body());
+
+        t.health.set(new Health("ready", true, Map.of("partitions", 4, "clients", 0, "lag", 0)));
+        HttpResponse<String> ready = t.get("/health");
         assertEquals(200, ready.statusCode());
-        assertEquals("{\"status\":\"ready\",\"clients\":0,\"partitions\":4}", ready.body());
+        assertEquals("{\"status\":\"ready\",\"clients\":0,\"lag\":0,\"partitions\":4}", ready.body());
     }
 
     @Test
     void metricsAreInPrometheusTextFormat() throws Exception {
-        start(10);
-        hub.publish("score", "0-0", "{}");
-        HttpResponse<String> response = get("/metrics");
+        t = new TestServer(10);
+        t.publish(t.events.score(0, "A", "{}"));
+        HttpResponse<String> response = t.get("/metrics");
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
         String body = response.body();
         for (String name : List.of("vigil_bridge_clients ", "vigil_bridge_events_published_total 1.0",
-                "vigil_bridge_events_sent_total ", "vigil_bridge_events_dropped_total ")) {
+                "vigil_bridge_events_sent_total ", "vigil_bridge_events_dropped_total ",
+                "vigil_bridge_queue_depth ", "vigil_bridge_queue_depth_max ", "vigil_bridge_resumes_total{via=\"kafka\"}")) {
             assertTrue(body.contains(name), name + " in\n" + body);
         }
     }
 
     @Test
     void servesTheDashboardAndItsAssets() throws Exception {
-        start(10);
-        HttpResponse<String> page = get("/");
+        t = new TestServer(10);
+        HttpResponse<String> page = t.get("/");
         assertEquals(200, page.statusCode());
         assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
         assertTrue(page.body().contains("<script src=\"/webjars/uplot/dist/uPlot.iife.min.js\"></script>"));
         assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"));
 
-        HttpResponse<String> script = get("/dashboard.js");
+        HttpResponse<String> script = t.get("/dashboard.js");
         assertEquals(200, script.statusCode());
-        assertTrue(script.body().contains("new EventSource('/events')"));
+        assertTrue(script.body().contains("new EventSource("));
+        for (String js : List.of("/dashboard.js", "/state.js", "/fleet.js", "/channel.js", "/nodes.js")) {
+            HttpResponse<String> file = t.get(js);
+            assertEquals(200, file.statusCode(), js);
+            assertTrue(page.body().contains("<script src=\"" + js + "\"></script>"), js + " is loaded");
+            for (String sink : List.of("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(")) {
+                assertTrue(!file.body().contains(sink), js + ": text from the data never goes through " + sink);
+            }
+        }
 
-        HttpResponse<String> uplot = get("/webjars/uplot/dist/uPlot.iife.min.js");
+        HttpResponse<String> uplot = t.get("/webjars/uplot/dist/uPlot.iife.min.js");
         assertEquals(200, uplot.statusCode());
         assertEquals("application/javascript", uplot.headers().firstValue("Content-Type").orElse(""));
-        assertTrue(uplot.body().contains("uPlot"));
         assertTrue(uplot.body().length() > 40_000, "the minified bundle, not a stub");
+        assertTrue(t.get("/webjars/uplot/dist/uPlot.min.css").headers().firstValue("Content-Type").orElse("")
+                .startsWith("text/css"));
 
-        HttpResponse<String> css = get("/webjars/uplot/dist/uPlot.min.css");
-        assertEquals(200, css.statusCode());
-        assertTrue(css.headers().firstValue("Content-Type").orElse("").startsWith("text/css"));
-
-        assertEquals(404, get("/nope.html").statusCode());
-        assertEquals(404, get("/webjars/uplot/package.jsonx").statusCode());
+        assertEquals(404, t.get("/nope.html").statusCode());
+        assertEquals(404, t.get("/webjars/uplot/package.jsonx").statusCode());
     }
 
     @Test
     void onlyGetAndHeadAreAllowed() throws Exception {
-        start(10);
-        HttpResponse<String> post = http.send(HttpRequest.newBuilder(uri("/health"))
+        t = new TestServer(10);
+        HttpResponse<String> post = t.http.send(HttpRequest.newBuilder(t.uri("/health"))
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(405, post.statusCode());
         assertEquals("GET, HEAD", post.headers().firstValue("Allow").orElse(""));
+        assertEquals("only GET and HEAD", json.readTree(post.body()).get("error").textValue());
     }
 
-    private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).timeout(WAIT).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
+    @Test
+    void apiAnswersWithTheViewsAndThePositionTheyReflect() throws Exception {
+        t = new TestServer(10);
+        t.views.apply(EventType.SCORE, ChannelScore.newBuilder().setChannelId("P-1").setSource("smap")
+                .setEventTime(Instant.ofEpochMilli(1000)).setValue(1.5).setForecast(1.0).setError(0.5)
+                .setSmoothedError(0.25).setThreshold(Double.NaN).setAnomalous(false).setDetector(Detector.BASELINE)
+                .build(), 2000);
+        t.publish(t.events.score(1, "P-1", "{}"));
 
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.port() + path);
-    }
+        HttpResponse<String> answer = t.get("/api/channels");
+        assertTrue(answer.headers().firstValue("Date").isPresent(), "the dashboard reads the bridge's clock from it");
+        JsonNode channels = json.readTree(answer.body());
+        assertEquals(PositionCodec.encode(t.position()), channels.get("position").textValue());
+        JsonNode p1 = channels.get("channels").get(0);
+        assertEquals("P-1", p1.get("channelId").textValue());
+        assertEquals("WARMING_UP", p1.get("status").textValue());
+        assertTrue(p1.get("lastScore").get("threshold").isNull());
+        assertEquals(1.5, p1.get("spark").get(0).doubleValue());
+        assertEquals(0, json.readTree(t.get("/api/channels?channel=other").body()).get("channels").size());
+        assertEquals(0, json.readTree(t.get("/api/nodes").body()).get("nodes").size());
+        assertEquals(0, json.readTree(t.get("/api/anomalies?channel=P-1&limit=5").body()).get("anomalies").size());
+        assertEquals(0, json.readTree(t.get("/api/labels").body()).get("labels").size());
 
-    private <T extends AutoCloseable> T track(T closeable) {
-        toClose.add(closeable);
-        return closeable;
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(10);
-        }
+        HttpResponse<String> bad = t.get("/api/anomalies?limit=0");
+        assertEquals(400, bad.statusCode());
+        assertEquals("'limit' must be 1..1000", json.readTree(bad.body()).get("error").textValue());
     }
 }

@@ -1,0 +1,84 @@
+package io.vigil.bridge.web;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vigil.bridge.events.FanOutHub;
+import io.vigil.bridge.events.HubSettings;
+import io.vigil.bridge.events.LiveEvent;
+import io.vigil.bridge.events.Position;
+import io.vigil.bridge.events.SseClient;
+import io.vigil.bridge.resume.Resumer;
+import io.vigil.bridge.testing.Events;
+import io.vigil.bridge.views.Views;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The web side with a real hub, resumer and views, but no Kafka: events are published by the test, and
+ * resumes that would need Kafka are recorded in {@link #kafkaResumes} instead.
+ */
+final class TestServer implements AutoCloseable {
+
+    static final Duration WAIT = Duration.ofSeconds(10);
+
+    final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    final FanOutHub hub;
+    final Views views = new Views(1000, 100);
+    final Resumer resumer;
+    final WebServer server;
+    final AtomicReference<Health> health =
+            new AtomicReference<>(Health.starting(Map.of("detail", "waiting for Kafka")));
+    final BlockingQueue<SseClient> kafkaResumes = new LinkedBlockingQueue<>();
+    final Events events = new Events(Events.start());
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(WAIT).build();
+
+    TestServer(HubSettings hubSettings, WebSettings web) {
+        hub = new FanOutHub(hubSettings, registry);
+        resumer = new Resumer(hub, (client, from) -> () -> kafkaResumes.add(client), 1, registry);
+        server = WebServer.start(web, hub, resumer, views, health::get, registry);
+        hub.begin(events.position());
+        resumer.ready();
+    }
+
+    TestServer(int queueSize) {
+        this(new HubSettings(queueSize, 1000, Duration.ofSeconds(15), Duration.ofSeconds(60), 100),
+                WebSettings.local(0));
+    }
+
+    void publish(LiveEvent... batch) {
+        hub.publish(List.of(batch), events.position());
+    }
+
+    Position position() {
+        return events.position();
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    HttpResponse<String> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(WAIT).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        resumer.close();
+        hub.close();
+        server.close();
+        registry.close();
+    }
+}
