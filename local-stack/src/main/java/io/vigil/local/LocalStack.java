@@ -216,7 +216,7 @@ public final class LocalStack implements AutoCloseable {
     /** Waits for the first SSE event on the bridge: a replayed point has crossed the whole pipeline. */
     private void awaitFirstEvent(ServiceProcess replay) throws Exception {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(config.bridgeUrl() + "/events"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(config.bridgeUrl() + "/events?type=score"))
                 .timeout(Duration.ofSeconds(120)).build();
         HttpResponse<java.io.InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {

@@ -50,7 +50,7 @@ class LocalStackIT {
             stack.start();
             pids = stack.pids();
             assertEquals(6, pids.size(), "broker, registry, scorer, bridge, replay, fleet and nothing else: " + pids);
-            readEventsUntil(config.bridgeUrl() + "/events", "\"channelId\":\"art_daily_jumpsup\"", 5_000, events);
+            readEventsUntil(config.bridgeUrl() + "/events?type=score", "\"channelId\":\"art_daily_jumpsup\"", 5_000, events);
             assertFaultWithinThreeAndAHalfIntervals(config);
         }
         String replayed = events.get(events.size() - 1);
