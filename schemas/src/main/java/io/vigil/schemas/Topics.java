@@ -24,6 +24,8 @@ public final class Topics {
     public static final Spec NODE_STATUS = new Spec("vigil.node-status", true, "node liveness transitions");
     /** Released models keyed by channel id; compacted so the latest record is the champion. */
     public static final Spec MODELS = new Spec("vigil.models", true, "released channel models");
+    /** Every model release ever made, keyed {@code channel@version}, each key written once; rollback reads it. */
+    public static final Spec MODEL_VERSIONS = new Spec("vigil.model-versions", true, "archive of model releases");
     /** Ground-truth label segments of replayed and simulated channels. */
     public static final Spec LABELS = new Spec("vigil.labels", false, "ground-truth label segments");
     /** Input records that could not be scored, with the reason. */
@@ -35,7 +37,8 @@ public final class Topics {
     public static final List<Spec> CHANNEL_KEYED = List.of(TELEMETRY, SCORES, ANOMALIES, MODELS, LABELS);
 
     public static List<Spec> all() {
-        return List.of(TELEMETRY, HEARTBEATS, SCORES, ANOMALIES, NODE_STATUS, MODELS, LABELS, DEAD_LETTERS, SCHEMAS);
+        return List.of(TELEMETRY, HEARTBEATS, SCORES, ANOMALIES, NODE_STATUS, MODELS, MODEL_VERSIONS, LABELS, DEAD_LETTERS,
+                SCHEMAS);
     }
 
     private Topics() {}

@@ -1,0 +1,88 @@
+package io.vigil.models.cli;
+
+import io.vigil.config.Settings;
+import io.vigil.models.registry.ModelRegistry;
+import io.vigil.models.registry.RegistrySettings;
+import java.io.PrintStream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code models}: train per-channel forecasters and release them through Kafka.
+ *
+ * <pre>
+ * models train --layout nab --data /data/nab --out models/          # candidates: one file per channel
+ * models release --models models/                                   # each becomes its channel's champion
+ * models train-and-release --layout telemanom --data /data/smap     # both, as the training job runs it
+ * models promote P-1 3                                              # version 3 of P-1 becomes champion
+ * models rollback P-1                                               # the version before the champion does
+ * models list [P-1]                                                 # champions, or one channel's versions
+ * models compare --layout nab --data /data/nab -c machine_temperature_system_failure
+ * </pre>
+ *
+ * Broker and schema registry come from {@link Settings}: {@code VIGIL_BOOTSTRAP_SERVERS},
+ * {@code VIGIL_SCHEMA_REGISTRY_URL} (or {@code -Dvigil.bootstrap.servers=...}). Exit codes: 0 done, 1 some
+ * channel failed, 2 bad usage or data.
+ */
+@Command(name = "models", mixinStandardHelpOptions = true, version = "vigil-models 0.1.0",
+        description = "Train per-channel LSTM forecasters (Deeplearning4j) and release them on the models topic.",
+        subcommands = {TrainCommand.class, ReleaseCommand.class, TrainAndReleaseCommand.class, PromoteCommand.class,
+                RollbackCommand.class, ListCommand.class, CompareCommand.class, CommandLine.HelpCommand.class})
+public final class ModelsCli implements Runnable {
+
+    /** The registry the settings of this process name. */
+    static ModelRegistry registry() {
+        return new ModelRegistry(RegistrySettings.from(Settings.fromSystem()));
+    }
+
+    /** True when running from {@link #main}: a live progress bar may then draw on the terminal. */
+    static volatile boolean onConsole;
+
+    public static void main(String[] args) {
+        onConsole = true;
+        // The topology jar brings a logback.xml of its own, so logback prints a status report about the
+        // duplicate to stdout at start; the configuration it picks is the same, so keep the output clean.
+        if (System.getProperty("logback.statusListenerClass") == null) {
+            System.setProperty("logback.statusListenerClass", "ch.qos.logback.core.status.NopStatusListener");
+        }
+        System.exit(run(System.out, System.err, args));
+    }
+
+    /** Runs the command line; returns the exit code. */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        nativeDefaults(err);
+        CommandLine cli = new CommandLine(new ModelsCli());
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                    || e instanceof java.io.UncheckedIOException) {
+                commandLine.getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    /**
+     * JavaCPP reads the process's RSS on every allocation unless these are 0 (docs/models.md); they must
+     * be set before ND4J loads, which is why they are set here and not left to the caller. OpenMP's thread
+     * count can only come from the environment.
+     */
+    private static void nativeDefaults(PrintStream err) {
+        for (String p : new String[] {"org.bytedeco.javacpp.maxphysicalbytes", "org.bytedeco.javacpp.maxbytes"}) {
+            if (System.getProperty(p) == null) {
+                System.setProperty(p, "0");
+            }
+        }
+        if (System.getenv("OMP_NUM_THREADS") == null) {
+            err.println("note: OMP_NUM_THREADS is not set; set it to 1 (more OpenMP threads made training 1.7-3.5x slower)");
+        }
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

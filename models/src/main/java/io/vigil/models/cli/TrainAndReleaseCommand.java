@@ -1,0 +1,44 @@
+package io.vigil.models.cli;
+
+import io.vigil.models.registry.ModelRegistry;
+import io.vigil.models.training.ParallelTrainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "train-and-release", mixinStandardHelpOptions = true,
+        description = "Train the channels of a data set (or of this shard) and release every one that trained.")
+final class TrainAndReleaseCommand implements Callable<Integer> {
+
+    @Mixin
+    DataOptions data;
+    @Mixin
+    TrainingOptions training;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where trained models are kept (default: a temporary directory).")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        Path dir = out != null ? out : Files.createTempDirectory("vigil-models-");
+        // Connect first: a broker that cannot be reached should fail the job before hours of training.
+        try (ModelRegistry registry = ModelsCli.registry()) {
+            registry.ensureTopics();
+            List<ParallelTrainer.Outcome> outcomes = TrainCommand.train(data, training, dir, spec);
+            List<String> trained = outcomes.stream().filter(ParallelTrainer.Outcome::ok).map(ParallelTrainer.Outcome::channelId).toList();
+            int released = trained.isEmpty() ? 1
+                    : RegistryCommands.releaseAll(registry, dir, trained, spec.commandLine().getOut(), spec.commandLine().getErr());
+            return released == 0 && trained.size() == outcomes.size() ? 0 : 1;
+        }
+    }
+}

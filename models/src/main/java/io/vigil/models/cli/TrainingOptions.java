@@ -1,0 +1,78 @@
+package io.vigil.models.cli;
+
+import io.vigil.models.training.MemoryBudget;
+import io.vigil.models.training.Scheme;
+import io.vigil.models.training.TrainingConfig;
+import picocli.CommandLine.Option;
+
+/** How to train. */
+final class TrainingOptions {
+
+    @Option(names = "--scheme", paramLabel = "S", defaultValue = "tbptt", converter = SchemeConverter.class,
+            description = "tbptt (default: parallel sub-sequences, truncated BPTT) or windows (Telemanom's sliding"
+                    + " windows of l_s, much slower; see docs/models.md).")
+    Scheme scheme;
+
+    @Option(names = "--max-epochs", paramLabel = "N",
+            description = "Epoch budget (default: 200 for tbptt, Telemanom's 35 for windows); early stopping usually ends sooner.")
+    Integer maxEpochs;
+
+    @Option(names = "--patience", paramLabel = "N", defaultValue = "10", description = "Early-stopping patience in epochs (${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--l-s", paramLabel = "N", defaultValue = "250",
+            description = "l_s: window / tBPTT segment length and validation warm-up (${DEFAULT-VALUE}).")
+    int sequenceLength;
+
+    @Option(names = "--chunks", paramLabel = "K", defaultValue = "0",
+            description = "tbptt: parallel sub-sequences (0 = one per 2,000 points, at most 16).")
+    int chunks;
+
+    @Option(names = "--units", paramLabel = "H", defaultValue = "80", description = "LSTM units per layer (${DEFAULT-VALUE}).")
+    int units;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Random seed (${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--workers", paramLabel = "N",
+            description = "Channels trained in parallel (default: from cores and memory, see --memory-per-task).")
+    Integer workers;
+
+    @Option(names = "--memory-per-task", paramLabel = "MiB",
+            description = "Resident memory one training task needs, to size the pool (default: the measured "
+                    + "192 MiB, see docs/models.md).")
+    Long memoryPerTaskMiB;
+
+    TrainingConfig config() {
+        TrainingConfig c = TrainingConfig.of(scheme)
+                .withPatience(patience)
+                .withSequenceLength(sequenceLength)
+                .withChunks(chunks)
+                .withSeed(seed);
+        if (units != c.architecture().getUnits()) {
+            c = c.withArchitecture(io.vigil.avro.LstmArchitecture.newBuilder(c.architecture()).setUnits(units).build());
+        }
+        return maxEpochs == null ? c : c.withMaxEpochs(maxEpochs);
+    }
+
+    int workers(int channels) {
+        if (workers != null) {
+            if (workers < 1) {
+                throw new IllegalArgumentException("--workers must be at least 1");
+            }
+            return Math.min(workers, Math.max(1, channels));
+        }
+        return MemoryBudget.workers(perTaskBytes(), channels);
+    }
+
+    long perTaskBytes() {
+        return memoryPerTaskMiB != null ? memoryPerTaskMiB << 20 : MemoryBudget.DEFAULT_PER_TASK_BYTES;
+    }
+
+    static final class SchemeConverter implements picocli.CommandLine.ITypeConverter<Scheme> {
+        @Override
+        public Scheme convert(String value) {
+            return Scheme.parse(value);
+        }
+    }
+}

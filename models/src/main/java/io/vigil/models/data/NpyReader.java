@@ -1,0 +1,162 @@
+package io.vigil.models.data;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads column 0 of a NumPy {@code .npy} file (format versions 1, 2 and 3): a 1-D array, or a 2-D
+ * array whose first column is the value (Telemanom's SMAP/MSL files: the value, then one-hot command
+ * flags). Elements are float64 or float32, either byte order, C or Fortran order.
+ *
+ * <p>The header is the Python dict literal NumPy writes, e.g.
+ * {@code {'descr': '<f8', 'fortran_order': False, 'shape': (2872, 25), }}, after the magic
+ * {@code \x93NUMPY}, the version and the header length (2 bytes in version 1, 4 in later ones, little
+ * endian). Anything else (object arrays, other dtypes, 3-D arrays, truncated or over-long data, a NaN
+ * value) is a {@link DataFormatException} naming the file and what is wrong.
+ */
+public final class NpyReader {
+
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
+    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    /** Column 0 of an array of {@code rows} x {@code columns} ({@code columns} is 1 for a 1-D array). */
+    public record Column(int rows, int columns, double[] values) {}
+
+    private NpyReader() {}
+
+    public static Column readFirstColumn(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new DataFormatException(file, "no such file");
+        } catch (IOException e) {
+            throw new DataFormatException(file, "cannot read: " + e.getMessage(), e);
+        }
+        return parse(file, bytes);
+    }
+
+    static Column parse(Path file, byte[] bytes) {
+        if (bytes.length < 10 || !startsWithMagic(bytes)) {
+            throw new DataFormatException(file, "not a .npy file (no \\x93NUMPY magic at byte 0)");
+        }
+        int major = bytes[6] & 0xff;
+        int headerLength;
+        int headerStart;
+        ByteBuffer le = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (major == 1) {
+            headerLength = le.getShort(8) & 0xffff;
+            headerStart = 10;
+        } else if (major == 2 || major == 3) {
+            if (bytes.length < 12) {
+                throw new DataFormatException(file, "truncated .npy header");
+            }
+            long length = le.getInt(8) & 0xffffffffL;
+            if (length > Integer.MAX_VALUE) {
+                throw new DataFormatException(file, "header length " + length + " is not plausible");
+            }
+            headerLength = (int) length;
+            headerStart = 12;
+        } else {
+            throw new DataFormatException(file, ".npy format version " + major + "." + (bytes[7] & 0xff)
+                    + " is not supported (1, 2 and 3 are)");
+        }
+        int dataStart = headerStart + headerLength;
+        if (dataStart > bytes.length) {
+            throw new DataFormatException(file, "header of " + headerLength + " bytes runs past the end of the "
+                    + bytes.length + "-byte file");
+        }
+        String header = new String(bytes, headerStart, headerLength,
+                major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        String descr = group(file, DESCR, header, "'descr'");
+        boolean fortran = group(file, FORTRAN, header, "'fortran_order'").equals("True");
+        long[] shape = shape(file, group(file, SHAPE, header, "'shape'"));
+
+        ByteOrder order;
+        int itemSize;
+        switch (descr) {
+            case "<f8" -> { order = ByteOrder.LITTLE_ENDIAN; itemSize = 8; }
+            case ">f8" -> { order = ByteOrder.BIG_ENDIAN; itemSize = 8; }
+            case "<f4" -> { order = ByteOrder.LITTLE_ENDIAN; itemSize = 4; }
+            case ">f4" -> { order = ByteOrder.BIG_ENDIAN; itemSize = 4; }
+            default -> throw new DataFormatException(file, "element type '" + descr
+                    + "' is not supported: expected float64 ('<f8') or float32 ('<f4')");
+        }
+        if (shape.length == 0 || shape.length > 2) {
+            throw new DataFormatException(file, "array of " + shape.length + " dimensions; expected 1 (values) or 2"
+                    + " (rows x columns, column 0 the value)");
+        }
+        long rows = shape[0];
+        long columns = shape.length == 2 ? shape[1] : 1;
+        if (columns < 1) {
+            throw new DataFormatException(file, "array has no columns: shape " + java.util.Arrays.toString(shape));
+        }
+        if (rows > Integer.MAX_VALUE || rows * columns > Integer.MAX_VALUE / itemSize) {
+            throw new DataFormatException(file, "array of " + rows + " x " + columns + " is too large");
+        }
+        long expected = rows * columns * itemSize;
+        long actual = bytes.length - (long) dataStart;
+        if (actual != expected) {
+            throw new DataFormatException(file, (actual < expected ? "truncated: " : "trailing bytes: ") + actual
+                    + " data bytes after the header, but shape " + rows + " x " + columns + " of '" + descr + "' needs "
+                    + expected);
+        }
+        ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, (int) actual).slice().order(order);
+        double[] values = new double[(int) rows];
+        for (int r = 0; r < rows; r++) {
+            long element = fortran ? r : r * columns;
+            int offset = (int) (element * itemSize);
+            double v = itemSize == 8 ? data.getDouble(offset) : data.getFloat(offset);
+            if (!Double.isFinite(v)) {
+                throw new DataFormatException(file, "row " + r + " (0-based), column 0 is " + v
+                        + "; values must be finite");
+            }
+            values[r] = v;
+        }
+        return new Column((int) rows, (int) columns, values);
+    }
+
+    private static boolean startsWithMagic(byte[] bytes) {
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (bytes[i] != MAGIC[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String group(Path file, Pattern pattern, String header, String key) {
+        Matcher m = pattern.matcher(header);
+        if (!m.find()) {
+            throw new DataFormatException(file, ".npy header has no usable " + key + ": " + header.strip());
+        }
+        return m.group(1);
+    }
+
+    private static long[] shape(Path file, String text) {
+        String[] parts = text.split(",");
+        int n = 0;
+        long[] shape = new long[parts.length];
+        for (String part : parts) {
+            String p = part.strip();
+            if (p.isEmpty()) {
+                continue; // (n,) has a trailing comma
+            }
+            try {
+                shape[n++] = Long.parseLong(p.endsWith("L") ? p.substring(0, p.length() - 1) : p);
+            } catch (NumberFormatException e) {
+                throw new DataFormatException(file, ".npy shape (" + text + ") is not a tuple of integers");
+            }
+        }
+        return java.util.Arrays.copyOf(shape, n);
+    }
+}

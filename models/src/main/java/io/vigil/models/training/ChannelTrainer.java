@@ -1,0 +1,237 @@
+package io.vigil.models.training;
+
+import io.vigil.avro.ScalingBounds;
+import io.vigil.models.data.ChannelData;
+import io.vigil.models.export.ParameterExport;
+import io.vigil.models.network.TelemanomNetwork;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Trains one channel's forecaster on its nominal training series: Telemanom's network
+ * ({@link TelemanomNetwork}), one step ahead, on values scaled with bounds fixed from the training
+ * series ({@link Scaling}). The last {@code validationFraction} of the series is held out; after every
+ * epoch the {@link Validation} loss decides early stopping (patience, min delta), and the best epoch's
+ * parameters are kept (Telemanom kept the last epoch's; keeping the best is never worse on validation).
+ *
+ * <p>A {@link MultiLayerNetwork} is not thread-safe: each call builds its own, so calls may run in
+ * parallel on different threads.
+ */
+public final class ChannelTrainer {
+
+    /** Told after each epoch; for progress display. */
+    @FunctionalInterface
+    public interface EpochListener {
+        void epochDone(String channelId, int epoch, double valLoss, double bestValLoss);
+
+        EpochListener NONE = (c, e, v, b) -> { };
+    }
+
+    /** Sub-sequences of the tBPTT scheme at most: more only add minibatch width. */
+    static final int MAX_CHUNKS = 16;
+    /** Aimed-for tBPTT segments (updates) per sub-sequence and epoch when the chunk count is picked. */
+    static final int SEGMENTS_PER_CHUNK = 8;
+
+    private ChannelTrainer() {}
+
+    public static TrainedModel train(ChannelData data, TrainingConfig config) {
+        return train(data, config, EpochListener.NONE);
+    }
+
+    /**
+     * @throws IllegalArgumentException if the training series is too short for the config
+     */
+    public static TrainedModel train(ChannelData data, TrainingConfig config, EpochListener listener) {
+        long started = System.nanoTime();
+        if (config.architecture().getOutputSize() != 1 || config.architecture().getInputSize() != 1) {
+            throw new IllegalArgumentException("the trainer fits one-value-in, one-step-ahead-out forecasters; "
+                    + "architecture " + config.architecture() + " is not one");
+        }
+        double[] train = data.train();
+        int n = train.length;
+        int validationPoints = (int) Math.round(n * config.validationFraction());
+        int fitPoints = n - validationPoints;
+        // Both schemes need l_s values before the first target: a window, or the validation warm-up.
+        int neededFit = config.sequenceLength() + 1;
+        if (validationPoints < 1 || fitPoints < neededFit) {
+            throw new IllegalArgumentException(String.format("%s: %d training points are too few: %.0f %% validation"
+                    + " leaves %d to fit, at least l_s + 1 = %d are needed", data.channelId(), n,
+                    config.validationFraction() * 100, fitPoints, neededFit));
+        }
+        ScalingBounds bounds = Scaling.fit(train);
+        float[] scaled = Scaling.apply(bounds, train);
+        float[] fit = Arrays.copyOf(scaled, fitPoints);
+
+        MultiLayerNetwork network = TelemanomNetwork.create(config.architecture(), config.learningRate(), config.seed());
+        Validation validation = new Validation(scaled, fitPoints, config.sequenceLength(), config.sequenceLength());
+        SplittableRandom random = new SplittableRandom(config.seed() ^ data.channelId().hashCode());
+        EpochRunner runner = config.scheme() == Scheme.TBPTT
+                ? new TbpttEpochs(network, fit, config, random)
+                : new WindowEpochs(network, fit, config, random);
+
+        double[] history = new double[config.maxEpochs() + 1];
+        double best = validation.loss(network);
+        history[0] = best;
+        // Keras' EarlyStopping: an epoch improves when it beats the last improving epoch by minDelta, so
+        // small gains that add up to minDelta count. The parameters kept are the lowest loss's regardless.
+        double reference = best;
+        INDArray bestParams = network.params().dup();
+        int bestEpoch = 0;
+        int sinceImprovement = 0;
+        int epoch = 0;
+        while (epoch < config.maxEpochs()) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new IllegalStateException(data.channelId() + ": training interrupted");
+            }
+            epoch++;
+            runner.epoch();
+            double loss = validation.loss(network);
+            history[epoch] = loss;
+            if (loss < reference - config.minDelta()) {
+                reference = loss;
+                sinceImprovement = 0;
+            } else {
+                sinceImprovement++;
+            }
+            if (loss < best) {
+                best = loss;
+                bestEpoch = epoch;
+                bestParams.assign(network.params());
+            }
+            listener.epochDone(data.channelId(), epoch, loss, best);
+            if (sinceImprovement >= config.patience()) {
+                break;
+            }
+        }
+        network.setParams(bestParams);
+        network.rnnClearPreviousState();
+        ParameterExport.Export export = ParameterExport.export(network);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return new TrainedModel(data.channelId(), data.source(), config, network, export, bounds, epoch, bestEpoch, best,
+                Arrays.copyOf(history, epoch + 1), n, fitPoints, runner.sequences(), seconds, data.trainHash());
+    }
+
+    /** Chunk count of the tBPTT scheme for {@code steps} one-step pairs. */
+    static int chunksFor(int steps, TrainingConfig config) {
+        if (config.chunks() > 0) {
+            return Math.max(1, Math.min(config.chunks(), steps));
+        }
+        int k = steps / (config.sequenceLength() * SEGMENTS_PER_CHUNK);
+        return Math.max(1, Math.min(MAX_CHUNKS, k));
+    }
+
+    private interface EpochRunner {
+        void epoch();
+
+        int sequences();
+    }
+
+    /**
+     * The fitting part as {@code K} parallel sub-sequences of equal length {@code L} (one minibatch of
+     * K), input value t, target value t + 1, trained in tBPTT segments of l_s with the state carried
+     * from segment to segment. Each epoch starts the sub-sequences at a random offset below l_s, so the
+     * segment boundaries fall elsewhere.
+     */
+    private static final class TbpttEpochs implements EpochRunner {
+        private final MultiLayerNetwork network;
+        private final float[] fit;
+        private final int chunks;
+        private final int lS;
+        private final SplittableRandom random;
+
+        TbpttEpochs(MultiLayerNetwork network, float[] fit, TrainingConfig config, SplittableRandom random) {
+            this.network = network;
+            this.fit = fit;
+            this.lS = config.sequenceLength();
+            this.chunks = chunksFor(fit.length - 1, config);
+            this.random = random;
+            MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
+            conf.setBackpropType(BackpropType.TruncatedBPTT);
+            conf.setTbpttFwdLength(lS);
+            conf.setTbpttBackLength(lS);
+        }
+
+        @Override
+        public void epoch() {
+            int steps = fit.length - 1;
+            int maxOffset = Math.min(lS, steps / (2 * chunks));
+            int offset = maxOffset > 0 ? random.nextInt(maxOffset) : 0;
+            int length = (steps - offset) / chunks;
+            float[] x = new float[chunks * length];
+            float[] y = new float[chunks * length];
+            for (int k = 0; k < chunks; k++) {
+                int from = offset + k * length;
+                System.arraycopy(fit, from, x, k * length, length);
+                System.arraycopy(fit, from + 1, y, k * length, length);
+            }
+            INDArray features = Nd4j.create(x, new long[] {chunks, 1, length}, 'c');
+            INDArray labels = Nd4j.create(y, new long[] {chunks, 1, length}, 'c');
+            network.fit(new DataSet(features, labels));
+        }
+
+        @Override
+        public int sequences() {
+            return chunks;
+        }
+    }
+
+    /**
+     * Telemanom's windows: window i is values i .. i + l_s - 1, its target value i + l_s, only the last
+     * step's output is trained (a label mask), windows shuffled each epoch into minibatches.
+     */
+    private static final class WindowEpochs implements EpochRunner {
+        private final MultiLayerNetwork network;
+        private final float[] fit;
+        private final int lS;
+        private final int batch;
+        private final int[] order;
+        private final SplittableRandom random;
+
+        WindowEpochs(MultiLayerNetwork network, float[] fit, TrainingConfig config, SplittableRandom random) {
+            this.network = network;
+            this.fit = fit;
+            this.lS = config.sequenceLength();
+            this.batch = config.batchSize();
+            this.order = new int[fit.length - lS];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            this.random = random;
+        }
+
+        @Override
+        public void epoch() {
+            for (int i = order.length - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            for (int from = 0; from < order.length; from += batch) {
+                int b = Math.min(batch, order.length - from);
+                float[] x = new float[b * lS];
+                float[] y = new float[b * lS];
+                float[] mask = new float[b * lS];
+                for (int k = 0; k < b; k++) {
+                    int start = order[from + k];
+                    System.arraycopy(fit, start, x, k * lS, lS);
+                    y[k * lS + lS - 1] = fit[start + lS];
+                    mask[k * lS + lS - 1] = 1;
+                }
+                network.fit(new DataSet(Nd4j.create(x, new long[] {b, 1, lS}, 'c'), Nd4j.create(y, new long[] {b, 1, lS}, 'c'),
+                        null, Nd4j.create(mask, new long[] {b, lS}, 'c')));
+            }
+        }
+
+        @Override
+        public int sequences() {
+            return order.length;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.vigil.models.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CsvLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void loadsADirectoryOrOneFileWithOptionalLabels() throws Exception {
+        Fixtures.series(dir.resolve("series/pump-1.csv"), 40);
+        Fixtures.series(dir.resolve("series/pump-2.csv"), 40);
+        Path labels = Fixtures.text(dir.resolve("labels.csv"), "channel,start,end,kind\n"
+                + "pump-2,2024-01-01T02:00:00Z,1704074700000,spike\n");
+        List<ChannelData> all = Layout.CSV.load(dir.resolve("series"), new Layout.Options(labels, 0.25, Set.of()));
+        assertEquals(List.of("pump-1", "pump-2"), all.stream().map(ChannelData::channelId).toList());
+        assertEquals(10, all.get(0).train().length);
+        assertEquals(List.of(), all.get(0).labels());
+        // 02:00 is point 24, 1704074700000 ms = 02:05 is point 25; test starts at point 10.
+        assertEquals(List.of(new LabelRange(14, 15, "spike")), all.get(1).labels());
+
+        List<ChannelData> one = Layout.CSV.load(dir.resolve("series/pump-1.csv"), new Layout.Options(null, 0.5, Set.of()));
+        assertEquals(20, one.get(0).train().length);
+        assertEquals("csv", one.get(0).source());
+    }
+
+    @Test
+    void badLabelsNameTheFileAndLine() throws Exception {
+        Fixtures.series(dir.resolve("pump-1.csv"), 40);
+        assertBad("channel,start,end\npump-9,2024-01-01 00:00:00,2024-01-01 00:10:00\n", 2, "channel 'pump-9' has no data file");
+        assertBad("channel,start,end\npump-1,2024-01-01 00:10:00,2024-01-01 00:00:00\n", 2, "ends before it starts");
+        assertBad("channel,start,end\n\npump-1,2024-01-01 00:10:00\n", 3, "expected 3 fields");
+        assertBad("chan,from,to\n", 1, "expected the header 'channel,start,end'");
+
+        var e = assertThrows(DataFormatException.class, () -> Layout.CSV.load(dir.resolve("nothing"), Layout.Options.defaults()));
+        assertTrue(e.getMessage().contains("no such file or directory"), e.getMessage());
+        var tooMuch = assertThrows(IllegalArgumentException.class, () -> Layout.NAB.load(dir,
+                new Layout.Options(dir.resolve("pump-1.csv"), 0.15, Set.of())));
+        assertTrue(tooMuch.getMessage().contains("labels file is for the csv layout"), tooMuch.getMessage());
+    }
+
+    private void assertBad(String labels, int line, String expected) throws Exception {
+        Path file = Fixtures.text(dir.resolve("labels/l.csv"), labels);
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> Layout.CSV.load(dir, new Layout.Options(file, 0.15, Set.of())));
+        assertTrue(e.getMessage().startsWith(file + ":" + line + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}

@@ -1,0 +1,96 @@
+package io.vigil.models.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TelemanomLoaderTest {
+
+    private static final String HEADER = "chan_id,spacecraft,anomaly_sequences,class,num_values\n";
+
+    @TempDir
+    Path root;
+
+    @Test
+    void loadsTrainAndTestColumnZeroWithLabelRanges() throws Exception {
+        Fixtures.text(root.resolve("labeled_anomalies.csv"), HEADER
+                + "P-1,SMAP,\"[[12, 15], [3, 5]]\",\"[contextual, point]\",20\n"
+                + "\n"
+                + "M-6,MSL,[],[],10\n");
+        Fixtures.npy(root.resolve("train/P-1.npy"), Fixtures.ramp(30, 100), 1);
+        Fixtures.npy(root.resolve("test/P-1.npy"), Fixtures.ramp(20, 0), 1);
+        Fixtures.npy(root.resolve("train/M-6.npy"), Fixtures.ramp(8, 0), 2);
+        Fixtures.npy(root.resolve("test/M-6.npy"), Fixtures.ramp(10, 0), 2);
+
+        List<ChannelData> channels = Layout.TELEMANOM.load(root, Layout.Options.defaults());
+        assertEquals(2, channels.size());
+        ChannelData p1 = channels.get(0);
+        assertEquals("P-1", p1.channelId());
+        assertEquals("telemanom/SMAP", p1.source());
+        assertEquals(30, p1.train().length);
+        assertEquals(100, p1.train()[0]);
+        assertEquals(129, p1.train()[29]);
+        assertArrayEquals(Fixtures.ramp(20, 0)[7], new double[] {p1.test()[7], 1});
+        assertNull(p1.trainTimes(), "Telemanom data has indices, not times");
+        // Sorted by first index, inclusive ends, classes kept in their row's order.
+        assertEquals(List.of(new LabelRange(3, 5, "point"), new LabelRange(12, 15, "contextual")), p1.labels());
+        assertEquals(List.of(), channels.get(1).labels());
+
+        List<ChannelData> one = Layout.TELEMANOM.load(root, new Layout.Options(null, 0.15, Set.of("M-6")));
+        assertEquals(List.of("M-6"), one.stream().map(ChannelData::channelId).toList());
+        var missing = assertThrows(IllegalArgumentException.class,
+                () -> Layout.TELEMANOM.load(root, new Layout.Options(null, 0.15, Set.of("X-9"))));
+        assertTrue(missing.getMessage().contains("no channel X-9"), missing.getMessage());
+    }
+
+    @Test
+    void badRowsNameTheFileAndLine() throws Exception {
+        Fixtures.npy(root.resolve("train/P-1.npy"), Fixtures.ramp(30, 0), 1);
+        Fixtures.npy(root.resolve("test/P-1.npy"), Fixtures.ramp(20, 0), 1);
+        Path labels = root.resolve("labeled_anomalies.csv");
+
+        assertLine(labels, HEADER + "P-1,SMAP,[[12, 15]],[point],20\n", 2, "expected 5 fields");
+        assertLine(labels, HEADER + "P-1,SMAP,\"[[12, 15]\",[point],20\n", 2, "not a list of [first, last]");
+        assertLine(labels, HEADER + "P-1,SMAP,\"[[15, 12]]\",[point],20\n", 2, "first <= last");
+        assertLine(labels, HEADER + "P-1,SMAP,\"[[12, 20]]\",[point],20\n", 2, "inside 0..19");
+        assertLine(labels, HEADER + "P-1,SMAP,\"[[1, 2], [4, 5]]\",[point],20\n", 2, "2 anomaly sequences but 1 classes");
+        assertLine(labels, HEADER + "P-1,SMAP,[],[],twenty\n", 2, "num_values 'twenty'");
+        assertLine(labels, HEADER + "P-1,SMAP,[],[],20\nP-1,SMAP,[],[],20\n", 3, "already on line 2");
+        assertLine(labels, HEADER + "P-1,SMAP,\"[[1, 2]],[point],20\n", 2, "unterminated quote");
+        assertLine(labels, "chan,craft\n", 1, "expected the header");
+
+        Fixtures.text(labels, HEADER + "P-1,SMAP,[],[],21\n");
+        DataFormatException length = assertThrows(DataFormatException.class,
+                () -> Layout.TELEMANOM.load(root, Layout.Options.defaults()));
+        assertTrue(length.getMessage().contains("test/P-1.npy: has 20 rows but labeled_anomalies.csv line 2 says num_values 21"),
+                length.getMessage());
+
+        Fixtures.text(labels, HEADER + "P-1,SMAP,[],[],20\nP-2,SMAP,[],[],20\n");
+        DataFormatException missing = assertThrows(DataFormatException.class,
+                () -> Layout.TELEMANOM.load(root, Layout.Options.defaults()));
+        assertTrue(missing.getMessage().contains("train/P-2.npy: no such file"), missing.getMessage());
+
+        Files.delete(labels);
+        DataFormatException noRoot = assertThrows(DataFormatException.class,
+                () -> Layout.TELEMANOM.load(root, Layout.Options.defaults()));
+        assertTrue(noRoot.getMessage().contains("not a Telemanom root"), noRoot.getMessage());
+    }
+
+    private void assertLine(Path labels, String content, int line, String expected) throws Exception {
+        Fixtures.text(labels, content);
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> Layout.TELEMANOM.load(root, Layout.Options.defaults()));
+        assertEquals(line, e.line(), e.getMessage());
+        assertTrue(e.getMessage().startsWith(labels + ":" + line + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}
