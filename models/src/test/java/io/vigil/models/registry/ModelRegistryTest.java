@@ -29,9 +29,14 @@ import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -319,7 +324,7 @@ class ModelRegistryTest {
     }
 
     /** The last record for {@code channel} on the models topic, read as the scorer would (read_committed). */
-    static ModelRelease onModelsTopic(String channel) {
+    static ModelRelease onModelsTopic(String channel) throws Exception {
         AvroDeserializer<ModelRelease> values = new AvroDeserializer<>(ModelRelease.class);
         values.configure(Map.of("schema.registry.url", SCOPE), false);
         ModelRelease last = null;
@@ -333,7 +338,7 @@ class ModelRegistryTest {
     }
 
     /** How many times each key was written to the versions topic (before any compaction). */
-    static Map<String, Integer> versionKeyWrites() {
+    static Map<String, Integer> versionKeyWrites() throws Exception {
         Map<String, Integer> writes = new HashMap<>();
         for (ConsumerRecord<String, byte[]> r : readAll(RegistrySettings.DEFAULT_VERSIONS_TOPIC)) {
             writes.merge(r.key(), 1, Integer::sum);
@@ -341,7 +346,7 @@ class ModelRegistryTest {
         return writes;
     }
 
-    static List<ConsumerRecord<String, byte[]>> readAll(String topic) {
+    static List<ConsumerRecord<String, byte[]>> readAll(String topic) throws Exception {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -351,7 +356,9 @@ class ModelRegistryTest {
                     .map(i -> new TopicPartition(topic, i.partition())).toList();
             c.assign(partitions);
             c.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = c.endOffsets(partitions);
+            // Up to the high watermark, not the consumer's end offsets: under read_committed those are the
+            // last stable offset, which lags a just-committed transaction until its markers are written.
+            Map<TopicPartition, Long> end = highWatermarks(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 assertTrue(System.nanoTime() < deadline, "read " + topic + " to its end");
@@ -359,6 +366,17 @@ class ModelRegistryTest {
             }
         }
         return records;
+    }
+
+    private static Map<TopicPartition, Long> highWatermarks(List<TopicPartition> partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get()
+                    .forEach((tp, info) -> ends.put(tp, info.offset()));
+            return ends;
+        }
     }
 
     private static byte[] bytes(ByteBuffer b) {
