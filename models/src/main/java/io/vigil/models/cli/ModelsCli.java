@@ -27,7 +27,7 @@ import picocli.CommandLine.Command;
 @Command(name = "models", mixinStandardHelpOptions = true, version = "vigil-models 0.1.0",
         description = "Train per-channel LSTM forecasters (Deeplearning4j) and release them on the models topic.",
         subcommands = {TrainCommand.class, ReleaseCommand.class, TrainAndReleaseCommand.class, PromoteCommand.class,
-                RollbackCommand.class, ListCommand.class, CompareCommand.class, CommandLine.HelpCommand.class})
+                RollbackCommand.class, ListCommand.class, CompareCommand.class, EvaluateCommand.class, CommandLine.HelpCommand.class})
 public final class ModelsCli implements Runnable {
 
     /** The registry the settings of this process name. */

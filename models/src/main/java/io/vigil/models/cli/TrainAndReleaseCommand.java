@@ -1,11 +1,16 @@
 package io.vigil.models.cli;
 
+import io.vigil.avro.ModelRelease;
+import io.vigil.models.data.ChannelData;
 import io.vigil.models.registry.ModelRegistry;
+import io.vigil.models.training.CandidateFiles;
 import io.vigil.models.training.ParallelTrainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,6 +30,11 @@ final class TrainAndReleaseCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Where trained models are kept (default: a temporary directory).")
     Path out;
 
+    @Option(names = "--evaluate", paramLabel = "DIR",
+            description = "Before releasing, evaluate the trained models on the data set's test series (lstm, baseline"
+                    + " and rcf through the same harness as the evaluate command) and write the report to DIR.")
+    Path evaluate;
+
     @Spec
     CommandSpec spec;
 
@@ -36,6 +46,15 @@ final class TrainAndReleaseCommand implements Callable<Integer> {
             registry.ensureTopics();
             List<ParallelTrainer.Outcome> outcomes = TrainCommand.train(data, training, dir, spec);
             List<String> trained = outcomes.stream().filter(ParallelTrainer.Outcome::ok).map(ParallelTrainer.Outcome::channelId).toList();
+            if (evaluate != null && !trained.isEmpty()) {
+                Map<String, ModelRelease> models = new HashMap<>();
+                CandidateFiles.readAll(dir).stream().filter(m -> trained.contains(m.getChannelId()))
+                        .forEach(m -> models.put(m.getChannelId(), m));
+                List<ChannelData> channels = data.load().stream().filter(c -> models.containsKey(c.channelId())).toList();
+                EvaluateCommand.run(channels, models, List.of("lstm", "baseline", "rcf"),
+                        Runtime.getRuntime().availableProcessors(), training.seed, evaluate,
+                        data.describe(channels.size()), spec);
+            }
             int released = trained.isEmpty() ? 1
                     : RegistryCommands.releaseAll(registry, dir, trained, spec.commandLine().getOut(), spec.commandLine().getErr());
             return released == 0 && trained.size() == outcomes.size() ? 0 : 1;

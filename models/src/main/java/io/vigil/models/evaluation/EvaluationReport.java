@@ -1,0 +1,179 @@
+package io.vigil.models.evaluation;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.vigil.models.data.LabelRange;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes an evaluation as {@code evaluation.json} (every count and score, per channel and for the fleet,
+ * plus the segments), {@code report.md} (the same as tables) and {@code plots/<channel>.svg}.
+ */
+public final class EvaluationReport {
+
+    private EvaluationReport() {}
+
+    /** Writes the three outputs into {@code dir}; returns the report's path. */
+    public static Path write(Path dir, Evaluation.Result result, String title) {
+        try {
+            Files.createDirectories(dir.resolve("plots"));
+            writeJson(dir.resolve("evaluation.json"), result, title);
+            for (Evaluation.ChannelResult r : result.channels()) {
+                Files.writeString(dir.resolve("plots").resolve(plotName(r.channel().channelId())), Plot.svg(r),
+                        StandardCharsets.UTF_8);
+            }
+            Path report = dir.resolve("report.md");
+            Files.writeString(report, markdown(result, title), StandardCharsets.UTF_8);
+            return report;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the evaluation to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String plotName(String channelId) {
+        return channelId.replaceAll("[^A-Za-z0-9._-]", "_") + ".svg";
+    }
+
+    /** The fleet table alone, as docs quote it. */
+    public static String fleetTable(Evaluation.Result result) {
+        StringBuilder s = new StringBuilder();
+        s.append("| detector | channels | events | TP | FN | FP | precision | recall | F0.5 | corrected F0.5 (ESA-ADB) | point-wise F1 | points/s |\n");
+        s.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (String d : result.detectors()) {
+            Counts c = result.fleet().get(d);
+            List<Evaluation.ChannelResult> ran = result.channels().stream()
+                    .filter(r -> r.detections().size() == result.detectors().size()).toList();
+            double pps = ran.stream().mapToDouble(r -> r.detections().get(d).pointsPerSecond()).average().orElse(Double.NaN);
+            s.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %s | %s | %s | %s | %s | %s |%n", d, ran.size(),
+                    c.truePositives() + c.falseNegatives(), c.truePositives(), c.falseNegatives(), c.falsePositives(),
+                    fmt(c.precision()), fmt(c.recall()), fmt(c.f05()), fmt(c.correctedF05()), fmt(c.pointF1()),
+                    Double.isNaN(pps) ? "-" : String.format(Locale.ROOT, "%,.0f", pps)));
+        }
+        return s.toString();
+    }
+
+    static String markdown(Evaluation.Result result, String title) {
+        StringBuilder s = new StringBuilder("# ").append(title).append("\n\n");
+        s.append("Event-wise counts follow Telemanom (a predicted segment overlapping a labeled event detects it,"
+                + " each event counted once, a segment overlapping none is a false positive); the corrected F0.5"
+                + " multiplies precision by 1 - (false-positive points / nominal points) (ESA-ADB); point-wise F1 is"
+                + " for reference. No point-adjust. Fleet figures sum the counts over the channels every detector ran on.\n\n");
+        s.append("## Fleet\n\n").append(fleetTable(result)).append('\n');
+        if (!result.skipped().isEmpty()) {
+            s.append("Not run: ").append(String.join("; ", result.skipped())).append("\n\n");
+        }
+        s.append("## Channels\n\n");
+        s.append("| channel | points | events | detector | model | TP | FN | FP | precision | recall | F0.5 | corrected F0.5 | point F1 |\n");
+        s.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Evaluation.ChannelResult r : result.channels()) {
+            for (Map.Entry<String, Counts> e : r.counts().entrySet()) {
+                Counts c = e.getValue();
+                s.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %d | %d | %d | %s | %s | %s | %s | %s |%n",
+                        r.channel().channelId(), r.channel().test().length, r.channel().labels().size(), e.getKey(),
+                        r.detections().get(e.getKey()).model(), c.truePositives(), c.falseNegatives(), c.falsePositives(),
+                        fmt(c.precision()), fmt(c.recall()), fmt(c.f05()), fmt(c.correctedF05()), fmt(c.pointF1())));
+            }
+        }
+        s.append("\n## Plots\n\n");
+        for (Evaluation.ChannelResult r : result.channels()) {
+            s.append("### ").append(r.channel().channelId()).append("\n\n![").append(r.channel().channelId())
+                    .append("](plots/").append(plotName(r.channel().channelId())).append(")\n\n");
+        }
+        return s.toString();
+    }
+
+    static String fmt(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static void writeJson(Path file, Evaluation.Result result, String title) throws IOException {
+        try (JsonGenerator g = new JsonFactory().createGenerator(file.toFile(), JsonEncoding.UTF8)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeStringField("title", title);
+            g.writeObjectFieldStart("fleet");
+            for (String d : result.detectors()) {
+                g.writeFieldName(d);
+                counts(g, result.fleet().get(d));
+            }
+            g.writeEndObject();
+            g.writeArrayFieldStart("skipped");
+            for (String skip : result.skipped()) {
+                g.writeString(skip);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("channels");
+            for (Evaluation.ChannelResult r : result.channels()) {
+                g.writeStartObject();
+                g.writeStringField("channel", r.channel().channelId());
+                g.writeStringField("source", r.channel().source());
+                g.writeNumberField("testPoints", r.channel().test().length);
+                g.writeNumberField("warmUpPoints", r.stream().testOffset());
+                g.writeArrayFieldStart("labels");
+                for (LabelRange l : r.channel().labels()) {
+                    g.writeStartArray();
+                    g.writeNumber(l.first());
+                    g.writeNumber(l.last());
+                    g.writeEndArray();
+                }
+                g.writeEndArray();
+                g.writeObjectFieldStart("detectors");
+                for (Map.Entry<String, Detection> e : r.detections().entrySet()) {
+                    g.writeObjectFieldStart(e.getKey());
+                    g.writeStringField("model", e.getValue().model());
+                    g.writeNumberField("pointsPerSecond", Math.round(e.getValue().pointsPerSecond()));
+                    g.writeFieldName("scores");
+                    counts(g, r.counts().get(e.getKey()));
+                    g.writeArrayFieldStart("segments");
+                    for (Segment seg : e.getValue().segments()) {
+                        g.writeStartArray();
+                        g.writeNumber(seg.first());
+                        g.writeNumber(seg.last());
+                        g.writeEndArray();
+                    }
+                    g.writeEndArray();
+                    g.writeEndObject();
+                }
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+    }
+
+    private static void counts(JsonGenerator g, Counts c) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("truePositives", c.truePositives());
+        g.writeNumberField("falseNegatives", c.falseNegatives());
+        g.writeNumberField("falsePositives", c.falsePositives());
+        g.writeNumberField("falsePositivePoints", c.falsePositivePoints());
+        g.writeNumberField("nominalPoints", c.nominalPoints());
+        number(g, "precision", c.precision());
+        number(g, "recall", c.recall());
+        number(g, "f05", c.f05());
+        number(g, "correctedPrecision", c.correctedPrecision());
+        number(g, "correctedF05", c.correctedF05());
+        number(g, "pointPrecision", c.pointPrecision());
+        number(g, "pointRecall", c.pointRecall());
+        number(g, "pointF1", c.pointF1());
+        g.writeEndObject();
+    }
+
+    /** Undefined scores (0/0) are null, not NaN: JSON has no NaN. */
+    private static void number(JsonGenerator g, String name, double v) throws IOException {
+        if (Double.isNaN(v)) {
+            g.writeNullField(name);
+        } else {
+            g.writeNumberField(name, v);
+        }
+    }
+}
