@@ -31,8 +31,10 @@ import org.apache.kafka.common.GroupState;
  * a KRaft Kafka broker, the schema registry, the topics, the scorer topology, the SSE bridge, the
  * replay producer (demo series with their labels) and a simulated telescope fleet sending heartbeats,
  * each in its own JVM with its log under {@code .vigil-local/logs}; waits until the
- * first score reaches the dashboard; prints each process's start-up time and memory; and on Ctrl-C
- * stops everything in reverse order. Every run starts clean: the working directory is wiped first.
+ * first score reaches the dashboard; prints each process's start-up time and memory; then trains an
+ * LSTM model for every replayed channel in the background and releases it through the model registry,
+ * so the dashboard shows the scorer switching from the baseline to the models live. On Ctrl-C it stops
+ * everything in reverse order. Every run starts clean: the working directory is wiped first.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -42,6 +44,8 @@ public final class LocalStack implements AutoCloseable {
     private final Path logDir;
     private LocalBroker broker;
     private final List<ServiceProcess> services = new ArrayList<>();
+    /** Services that finish by themselves (the trainer): their exit is reported, not fatal. */
+    private final List<ServiceProcess> jobs = new ArrayList<>();
     private final long started = System.nanoTime();
     private final Map<String, Double> readySeconds = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -124,6 +128,41 @@ public final class LocalStack implements AutoCloseable {
         out.printf("%nvigil: up in %.1f s. Dashboard: %s  (logs in %s; Ctrl-C stops everything)%n",
                 seconds(started), config.bridgeUrl(), logDir);
         printProcessTable();
+        if (config.trainEpochs() > 0) {
+            launchTrainer();
+        }
+    }
+
+    /**
+     * Trains one LSTM per replayed channel on its first 15 % (at most {@code trainEpochs} epochs, one
+     * channel at a time so the scorer keeps a core), optionally evaluates them, and releases them as
+     * champions: the scorer picks each up from that channel's next point.
+     */
+    private void launchTrainer() throws IOException {
+        Path dir = config.replayFiles().get(0).toAbsolutePath().getParent();
+        if (config.replayFiles().stream().anyMatch(f -> !f.toAbsolutePath().getParent().equals(dir))) {
+            out.println("vigil: no model training: the replayed files are not in one directory");
+            return;
+        }
+        List<String> args = new ArrayList<>(List.of("train-and-release", "--layout", "csv", "--data", dir.toString(),
+                "--workers", "1", "--max-epochs", Integer.toString(config.trainEpochs()),
+                "--out", config.workDir().resolve("models").toString()));
+        for (Path f : config.replayFiles()) {
+            args.addAll(List.of("-c", f.getFileName().toString().replaceFirst("\\.csv$", "")));
+        }
+        if (config.replayLabels() != null) {
+            args.addAll(List.of("--labels", config.replayLabels().toString()));
+        }
+        if (config.trainEvaluate()) {
+            args.addAll(List.of("--evaluate", config.workDir().resolve("evaluation").toString()));
+        }
+        ServiceProcess trainer = launch("trainer", "models", "io.vigil.models.cli.ModelsCli",
+                List.of("-Xmx1g", "--add-modules", "jdk.incubator.vector"),
+                // More OpenMP threads made DL4J slower here (docs/models.md), and the scorer needs a core.
+                Map.of("OMP_NUM_THREADS", "1"), args);
+        jobs.add(trainer);
+        out.printf("vigil: training LSTM models for %d channel(s) in the background (%s); each channel switches"
+                + " from the baseline to its model when it is released%n", config.replayFiles().size(), trainer.logFile());
     }
 
     /** Process ids of everything this stack started, broker first. */
@@ -139,14 +178,33 @@ public final class LocalStack implements AutoCloseable {
     /** Blocks while every service runs; reports the first one that dies. */
     void watch() throws InterruptedException {
         while (true) {
-            for (ServiceProcess s : services) {
-                if (!s.isAlive()) {
-                    out.printf("vigil: %s exited; see %s%n", s.name(), s.logFile());
-                    System.exit(1);
-                }
+            ServiceProcess died = reapFinishedJobs();
+            if (died != null) {
+                // Outside the lock: exiting runs the shutdown hook, which takes it to close the stack.
+                out.printf("vigil: %s exited; see %s%n", died.name(), died.logFile());
+                System.exit(1);
             }
             Thread.sleep(1000);
         }
+    }
+
+    /** Reports and forgets finished jobs; returns a service that died, if any. */
+    private synchronized ServiceProcess reapFinishedJobs() {
+        for (ServiceProcess s : List.copyOf(services)) {
+            if (s.isAlive()) {
+                continue;
+            }
+            if (!jobs.remove(s)) {
+                return s;
+            }
+            services.remove(s);
+            out.println(s.exitValue() == 0
+                    ? "vigil: " + s.name() + " done: models released" + (config.trainEvaluate()
+                            ? "; evaluation in " + config.workDir().resolve("evaluation/report.md") : "")
+                    : "vigil: " + s.name() + " failed (exit " + s.exitValue() + "); channels without a model stay on"
+                            + " the baseline; see " + s.logFile());
+        }
+        return null;
     }
 
     @Override

@@ -20,10 +20,15 @@ import java.util.List;
  * @param replaySpeed replay speed factor (data time / wall time)
  * @param fleetNodes simulated telescope nodes sending heartbeats; 0 runs no fleet
  * @param fleetSpeed the fleet simulation's speed factor
+ * @param trainEpochs epoch budget of the background trainer that trains and releases an LSTM model for
+ *     every replayed channel (from its first 15 %, NAB's probationary part); 0 runs no trainer
+ * @param trainEvaluate whether the trainer also evaluates its models (and the baseline and Random Cut
+ *     Forest) on the replayed series before releasing them, into {@code workDir/evaluation}
  */
 public record LocalStackConfig(Path repo, Path workDir, int brokerPort, int controllerPort, int registryPort,
                                int bridgePort, int scorerMetricsPort, int partitions, List<Path> replayFiles,
-                               Path replayLabels, double replaySpeed, int fleetNodes, double fleetSpeed) {
+                               Path replayLabels, double replaySpeed, int fleetNodes, double fleetSpeed,
+                               int trainEpochs, boolean trainEvaluate) {
 
     static LocalStackConfig from(Settings s) {
         Path repo = Path.of(s.get("repo", ".")).toAbsolutePath().normalize();
@@ -51,7 +56,9 @@ public record LocalStackConfig(Path repo, Path workDir, int brokerPort, int cont
                 labels,
                 s.getDouble("replay.speed", 6000),
                 s.getInt("fleet.nodes", 24),
-                s.getDouble("fleet.speed", 60));
+                s.getDouble("fleet.speed", 60),
+                s.getInt("local.train.epochs", 50),
+                s.getBoolean("local.train.evaluate", true));
     }
 
     String bootstrapServers() {

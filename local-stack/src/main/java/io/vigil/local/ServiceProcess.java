@@ -75,6 +75,11 @@ final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The exit code; only once the process is no longer alive. */
+    int exitValue() {
+        return process.exitValue();
+    }
+
     long startedNanos() {
         return startedNanos;
     }

@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * README command 1 end to end: the real broker, registry, scorer, bridge and replay in their own JVMs.
  * Scores of the demo data reach the dashboard's event stream, the simulated fleet's dropouts become
- * FAULTED node status in time, and closing the stack leaves no process.
+ * FAULTED node status in time, the background trainer's model reaches the running scorer (scores turn
+ * from BASELINE to LSTM version 1) with its evaluation report written, and closing the stack leaves no
+ * process.
  */
 class LocalStackIT {
 
@@ -43,15 +45,25 @@ class LocalStackIT {
         Path repo = Path.of("..").toAbsolutePath().normalize();
         LocalStackConfig config = new LocalStackConfig(repo, workDir, freePort(), freePort(), freePort(), freePort(),
                 freePort(), 2, List.of(repo.resolve("replay-producer/demo-data/art_daily_jumpsup.csv")), null, 600,
-                16, 120);
+                16, 120, 2, true);
         List<Long> pids;
         List<String> events = new ArrayList<>();
         try (LocalStack stack = new LocalStack(config)) {
             stack.start();
             pids = stack.pids();
-            assertEquals(6, pids.size(), "broker, registry, scorer, bridge, replay, fleet and nothing else: " + pids);
+            assertEquals(7, pids.size(), "broker, registry, scorer, bridge, replay, fleet, trainer and nothing else: " + pids);
             readEventsUntil(config.bridgeUrl() + "/events?type=score", "\"channelId\":\"art_daily_jumpsup\"", 5_000, events);
             assertFaultWithinThreeAndAHalfIntervals(config);
+            // The trainer releases a model for the replayed channel; the running scorer switches to it.
+            List<String> later = new ArrayList<>();
+            readEventsUntil(config.bridgeUrl() + "/events?type=score&channel=art_daily_jumpsup", "\"detector\":\"LSTM\"",
+                    2_000, later);
+            String lstm = later.get(later.size() - 1);
+            assertTrue(lstm.contains("\"detector\":\"LSTM\"") && lstm.contains("\"modelVersion\":1"),
+                    "no LSTM score among " + later.size() + " events after the fault check; trainer log: "
+                            + workDir.resolve("logs/trainer.log"));
+            String report = java.nio.file.Files.readString(workDir.resolve("evaluation/report.md"));
+            assertTrue(report.contains("| lstm | 1 |") && report.contains("| rcf | 1 |"), report);
         }
         String replayed = events.get(events.size() - 1);
         assertTrue(replayed.contains("\"channelId\":\"art_daily_jumpsup\""), "no replayed point among " + events.size() + " events");
