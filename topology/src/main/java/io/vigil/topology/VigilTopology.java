@@ -97,10 +97,14 @@ public final class VigilTopology {
                 () -> new ScoringProcessor(scoringStores, baseline, config.scoring(), modelCache, deadLetters,
                         SCORES_SINK, ANOMALIES_SINK, meters),
                 INTAKE);
+        // Cached: a channel's record and current chunk are rewritten on every point, but reach RocksDB and
+        // the changelog once per commit, however many points of the channel the commit interval held.
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(CHANNEL_STATE_STORE), Serdes.String(), Serdes.ByteArray()), SCORER);
+                Stores.persistentKeyValueStore(CHANNEL_STATE_STORE), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled(), SCORER);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(WINDOW_STORE), Serdes.String(), Serdes.ByteArray()), SCORER);
+                Stores.persistentKeyValueStore(WINDOW_STORE), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled(), SCORER);
         topology.addSink(SCORES_SINK, Topics.SCORES.name(), new StringSerializer(), scoreSerde.serializer(), SCORER);
         topology.addSink(ANOMALIES_SINK, Topics.ANOMALIES.name(), new StringSerializer(), anomalySerde.serializer(),
                 SCORER);

@@ -1,0 +1,206 @@
+package io.vigil.topology.bench;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.avro.LstmArchitecture;
+import io.vigil.avro.ModelRelease;
+import io.vigil.avro.TelemetryPoint;
+import io.vigil.config.Settings;
+import io.vigil.schemas.Topics;
+import io.vigil.schemas.serde.AvroSerde;
+import io.vigil.topology.TopologyConfig;
+import io.vigil.topology.VigilTopology;
+import io.vigil.topology.it.EmbeddedKafka;
+import io.vigil.topology.scoring.TestModels;
+import io.vigil.topology.scoring.telemanom.ThresholdSettings;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The scorer end to end on a real broker (in-process KRaft, so broker and scorer share the machine's
+ * two cores): {@code channels} channels with 2x80 champions of distinct weights, {@code points} points
+ * each pre-loaded onto the telemetry topic, interleaved across channels; then the real topology under
+ * {@link KafkaStreams} (exactly-once v2, one stream thread, commit interval 100 ms) scores them as fast
+ * as it can. Prints points per second by wall clock and per second of stream-thread CPU (points per
+ * core), over the whole run and over its last fifth (every channel past its first threshold window),
+ * and the changelog bytes written per point.
+ *
+ * <pre>
+ * mvn -q -pl topology test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
+ *   -Dexec.args="-Xmx3g --add-modules jdk.incubator.vector -cp %classpath io.vigil.topology.bench.PipelineBench 1000 2600 10485760"
+ * </pre>
+ * Arguments: channels (1000), points per channel (2600), the store cache in bytes
+ * ({@code statestore.cache.max.bytes}; 0 turns caching off).
+ */
+public final class PipelineBench {
+
+    private static final LstmArchitecture SHAPE = TestModels.shape(2, 80);
+    private static final long T0 = 1_700_000_000_000L;
+
+    public static void main(String[] args) throws Exception {
+        int channels = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int points = args.length > 1 ? Integer.parseInt(args[1]) : 2600;
+        long cacheBytes = args.length > 2 ? Long.parseLong(args[2]) : 10L << 20;
+        String scope = "mock://pipeline-bench";
+        try (EmbeddedKafka kafka = new EmbeddedKafka()) {
+            kafka.createTopics(2);
+            TopologyConfig config = TopologyConfig.from(Settings.of(Map.of(
+                    "vigil.bootstrap.servers", kafka.bootstrapServers(),
+                    "vigil.schema.registry.url", scope,
+                    "vigil.state.dir", Files.createTempDirectory("pipeline-bench").toString(),
+                    "vigil.application.id", "pipeline-bench")));
+            long total = load(kafka, config, channels, points);
+
+            Properties props = config.streamsProperties();
+            props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, cacheBytes);
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            try (KafkaStreams streams = new KafkaStreams(VigilTopology.build(config, new SimpleMeterRegistry()), props);
+                 Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                streams.start();
+                Map<TopicPartition, Long> ends = endOffsets(admin, Topics.TELEMETRY.name());
+                long started = System.nanoTime();
+                long cpuStarted = streamThreadCpu(threads);
+                long tailFrom = total - total / 5;
+                long tailStarted = 0;
+                long tailCpu = 0;
+                long done = 0;
+                while (done < total) {
+                    Thread.sleep(250);
+                    done = committed(admin, "pipeline-bench", ends.keySet());
+                    if (tailStarted == 0 && done >= tailFrom) {
+                        tailStarted = System.nanoTime();
+                        tailCpu = streamThreadCpu(threads);
+                        tailFrom = done;
+                    }
+                    if (System.nanoTime() - started > Duration.ofMinutes(30).toNanos()) {
+                        throw new IllegalStateException("not done after 30 minutes: " + done + " of " + total);
+                    }
+                }
+                double seconds = (System.nanoTime() - started) / 1e9;
+                double cpu = (streamThreadCpu(threads) - cpuStarted) / 1e9;
+                double tailSeconds = (System.nanoTime() - tailStarted) / 1e9;
+                double tailCpuSeconds = (streamThreadCpu(threads) - tailCpu) / 1e9;
+                long changelog = changelogBytes(admin);
+                System.out.printf(Locale.ROOT, "%d channels x %d points = %,d points, store cache %,d bytes%n",
+                        channels, points, total, cacheBytes);
+                System.out.printf(Locale.ROOT, "whole run: %.1f s, %,.0f points/s wall, %,.0f points per stream-thread CPU second%n",
+                        seconds, total / seconds, total / cpu);
+                System.out.printf(Locale.ROOT, "last %,d points (steady state): %,.0f points/s wall, %,.0f points per stream-thread CPU second%n",
+                        total - tailFrom, (total - tailFrom) / tailSeconds, (total - tailFrom) / tailCpuSeconds);
+                System.out.printf(Locale.ROOT, "changelog bytes written: %,d (%.0f per point)%n", changelog, (double) changelog / total);
+                streams.close(Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    /** Champions for every channel, then the points round by round; returns the number of points. */
+    private static long load(EmbeddedKafka kafka, TopologyConfig config, int channels, int points) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
+        Serializer<ModelRelease> releases = AvroSerde.configured(ModelRelease.class, config.serdeConfig(), false).serializer();
+        Serializer<TelemetryPoint> values = AvroSerde.configured(TelemetryPoint.class, config.serdeConfig(), false).serializer();
+        long t0 = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int c = 0; c < channels; c++) {
+                String id = "channel-" + c;
+                ModelRelease release = TestModels.champion(id, 1, SHAPE, TestModels.randomParameters(SHAPE, c), -1.5, 1.5,
+                        ThresholdSettings.DEFAULT).build();
+                producer.send(new ProducerRecord<>(Topics.MODELS.name(), null, T0, key(id),
+                        releases.serialize(Topics.MODELS.name(), release)));
+            }
+            producer.flush();
+            for (int round = 0; round < points; round++) {
+                long time = T0 + round * 60_000L;
+                for (int c = 0; c < channels; c++) {
+                    String id = "channel-" + c;
+                    double value = Math.sin(round / 40.0 + c) + 0.01 * ((round * 31 + c) % 7);
+                    TelemetryPoint point = new TelemetryPoint(id, "bench", Instant.ofEpochMilli(time), value);
+                    producer.send(new ProducerRecord<>(Topics.TELEMETRY.name(), null, time, key(id),
+                            values.serialize(Topics.TELEMETRY.name(), point)));
+                }
+            }
+            producer.flush();
+        }
+        long total = (long) channels * points;
+        System.out.printf(Locale.ROOT, "loaded %,d models and %,d points in %.1f s%n", channels, total, (System.nanoTime() - t0) / 1e9);
+        return total;
+    }
+
+    private static byte[] key(String id) {
+        return id.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+        int partitions = admin.describeTopics(Set.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int i = 0; i < partitions; i++) {
+            latest.put(new TopicPartition(topic, i), OffsetSpec.latest());
+        }
+        return admin.listOffsets(latest).all().get().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    private static long committed(Admin admin, String group, Set<TopicPartition> partitions) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get();
+        return partitions.stream().mapToLong(tp -> offsets.containsKey(tp) ? offsets.get(tp).offset() : 0).sum();
+    }
+
+    private static long streamThreadCpu(ThreadMXBean threads) {
+        long sum = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().contains("StreamThread")) {
+                sum += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return sum;
+    }
+
+    private static long changelogBytes(Admin admin) throws Exception {
+        List<String> changelogs = admin.listTopics().names().get().stream().filter(n -> n.endsWith("-changelog")).toList();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (var d : admin.describeTopics(changelogs).allTopicNames().get().values()) {
+            d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
+        }
+        // Sizes on disk, before compaction: what the scorer wrote.
+        long bytes = 0;
+        List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(n -> n.id()).toList();
+        var dirs = admin.describeLogDirs(brokers).allDescriptions().get();
+        for (var broker : dirs.values()) {
+            for (var dir : broker.values()) {
+                for (var e : dir.replicaInfos().entrySet()) {
+                    if (latest.containsKey(e.getKey())) {
+                        bytes += e.getValue().size();
+                    }
+                }
+            }
+        }
+        return bytes;
+    }
+}
