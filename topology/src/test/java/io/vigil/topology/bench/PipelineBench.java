@@ -57,7 +57,6 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class PipelineBench {
 
     private static final LstmArchitecture SHAPE = TestModels.shape(2, 80);
-    private static final long T0 = 1_700_000_000_000L;
 
     public static void main(String[] args) throws Exception {
         int channels = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
@@ -71,7 +70,9 @@ public final class PipelineBench {
                     "vigil.schema.registry.url", scope,
                     "vigil.state.dir", Files.createTempDirectory("pipeline-bench").toString(),
                     "vigil.application.id", "pipeline-bench")));
-            long total = load(kafka, config, channels, points);
+            // Recent event times: the broker's retention check deletes whole logs of data older than retention.
+        long t0 = System.currentTimeMillis() - points * 60_000L;
+        long total = load(kafka, config, channels, points, t0);
 
             Properties props = config.streamsProperties();
             props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, cacheBytes);
@@ -116,7 +117,7 @@ public final class PipelineBench {
     }
 
     /** Champions for every channel, then the points round by round; returns the number of points. */
-    private static long load(EmbeddedKafka kafka, TopologyConfig config, int channels, int points) {
+    private static long load(EmbeddedKafka kafka, TopologyConfig config, int channels, int points, long t0) {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
@@ -125,18 +126,18 @@ public final class PipelineBench {
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
         Serializer<ModelRelease> releases = AvroSerde.configured(ModelRelease.class, config.serdeConfig(), false).serializer();
         Serializer<TelemetryPoint> values = AvroSerde.configured(TelemetryPoint.class, config.serdeConfig(), false).serializer();
-        long t0 = System.nanoTime();
+        long loadStarted = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int c = 0; c < channels; c++) {
                 String id = "channel-" + c;
                 ModelRelease release = TestModels.champion(id, 1, SHAPE, TestModels.randomParameters(SHAPE, c), -1.5, 1.5,
                         ThresholdSettings.DEFAULT).build();
-                producer.send(new ProducerRecord<>(Topics.MODELS.name(), null, T0, key(id),
+                producer.send(new ProducerRecord<>(Topics.MODELS.name(), null, t0, key(id),
                         releases.serialize(Topics.MODELS.name(), release)));
             }
             producer.flush();
             for (int round = 0; round < points; round++) {
-                long time = T0 + round * 60_000L;
+                long time = t0 + round * 60_000L;
                 for (int c = 0; c < channels; c++) {
                     String id = "channel-" + c;
                     double value = Math.sin(round / 40.0 + c) + 0.01 * ((round * 31 + c) % 7);
@@ -148,7 +149,7 @@ public final class PipelineBench {
             producer.flush();
         }
         long total = (long) channels * points;
-        System.out.printf(Locale.ROOT, "loaded %,d models and %,d points in %.1f s%n", channels, total, (System.nanoTime() - t0) / 1e9);
+        System.out.printf(Locale.ROOT, "loaded %,d models and %,d points in %.1f s%n", channels, total, (System.nanoTime() - loadStarted) / 1e9);
         return total;
     }
 
