@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -45,7 +44,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * {@link KafkaStreams} (exactly-once v2, one stream thread, commit interval 100 ms) scores them as fast
  * as it can. Prints points per second by wall clock and per second of stream-thread CPU (points per
  * core), over the whole run and over its last fifth (every channel past its first threshold window),
- * and the changelog bytes written per point.
+ * and the records and bytes per point written to the changelogs of the channel state (record and window).
  *
  * <pre>
  * mvn -q -pl topology test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
@@ -103,14 +102,15 @@ public final class PipelineBench {
                 double cpu = (streamThreadCpu(threads) - cpuStarted) / 1e9;
                 double tailSeconds = (System.nanoTime() - tailStarted) / 1e9;
                 double tailCpuSeconds = (streamThreadCpu(threads) - tailCpu) / 1e9;
-                long changelog = changelogBytes(admin);
+                double[] changelog = changelogWrites(streams);
                 System.out.printf(Locale.ROOT, "%d channels x %d points = %,d points, store cache %,d bytes%n",
                         channels, points, total, cacheBytes);
                 System.out.printf(Locale.ROOT, "whole run: %.1f s, %,.0f points/s wall, %,.0f points per stream-thread CPU second%n",
                         seconds, total / seconds, total / cpu);
                 System.out.printf(Locale.ROOT, "last %,d points (steady state): %,.0f points/s wall, %,.0f points per stream-thread CPU second%n",
                         total - tailFrom, (total - tailFrom) / tailSeconds, (total - tailFrom) / tailCpuSeconds);
-                System.out.printf(Locale.ROOT, "changelog bytes written: %,d (%.0f per point)%n", changelog, (double) changelog / total);
+                System.out.printf(Locale.ROOT, "channel state changelog writes: %,.0f records (%.2f per point), %,.0f bytes"
+                        + " (%.0f per point)%n", changelog[0], changelog[0] / total, changelog[1], changelog[1] / total);
                 streams.close(Duration.ofSeconds(30));
             }
         }
@@ -183,25 +183,25 @@ public final class PipelineBench {
         return sum;
     }
 
-    private static long changelogBytes(Admin admin) throws Exception {
-        List<String> changelogs = admin.listTopics().names().get().stream().filter(n -> n.endsWith("-changelog")).toList();
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (var d : admin.describeTopics(changelogs).allTopicNames().get().values()) {
-            d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
-        }
-        // Sizes on disk, before compaction: what the scorer wrote.
-        long bytes = 0;
-        List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(n -> n.id()).toList();
-        var dirs = admin.describeLogDirs(brokers).allDescriptions().get();
-        for (var broker : dirs.values()) {
-            for (var dir : broker.values()) {
-                for (var e : dir.replicaInfos().entrySet()) {
-                    if (latest.containsKey(e.getKey())) {
-                        bytes += e.getValue().size();
-                    }
-                }
+    /** Records and bytes sent to the changelogs of the channel record and window stores (before compaction). */
+    private static double[] changelogWrites(KafkaStreams streams) {
+        double records = 0;
+        double bytes = 0;
+        for (var e : streams.metrics().entrySet()) {
+            var name = e.getKey();
+            String topic = name.tags().get("topic");
+            if (!name.group().equals("producer-topic-metrics") || topic == null
+                    || !(topic.endsWith(VigilTopology.CHANNEL_STATE_STORE + "-changelog")
+                            || topic.endsWith(VigilTopology.WINDOW_STORE + "-changelog"))) {
+                continue;
+            }
+            double value = ((Number) e.getValue().metricValue()).doubleValue();
+            if (name.name().equals("record-send-total")) {
+                records += value;
+            } else if (name.name().equals("byte-total")) {
+                bytes += value;
             }
         }
-        return bytes;
+        return new double[] {records, bytes};
     }
 }
