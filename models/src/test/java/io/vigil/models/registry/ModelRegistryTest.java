@@ -234,10 +234,16 @@ class ModelRegistryTest {
         try {
             String[] train = {"train-and-release", "--layout", "csv", "--data", data.toString(), "--train-fraction", "0.9",
                     "--units", "4", "--l-s", "20", "--max-epochs", "2", "--workers", "2", "--out", dir.resolve("v1").toString()};
-            Cli first = cli(train);
+            Cli first = cli(concat(train, "--evaluate", dir.resolve("eval").toString()));
             assertEquals(0, first.code, first.err);
             assertTrue(first.out.contains("pump-1: released version 1 as champion"), first.out);
             assertTrue(first.out.contains("2 of 2 channels trained"), first.out);
+            // Evaluated before the release, through the scorer topology: the models scored every test point.
+            assertTrue(first.out.lines().anyMatch(l -> l.startsWith("| lstm | 2 |")), first.out);
+            assertTrue(first.out.lines().anyMatch(l -> l.startsWith("| rcf | 2 |")), first.out);
+            String report = Files.readString(dir.resolve("eval/report.md"));
+            assertTrue(report.contains("| pump-1 | 15 | 0 | lstm | LSTM v1 |"), report);
+            assertTrue(Files.exists(dir.resolve("eval/plots/pump-2.svg")));
 
             Cli list = cli("list");
             assertEquals(0, list.code, list.err);
