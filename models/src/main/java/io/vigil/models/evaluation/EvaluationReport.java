@@ -70,6 +70,7 @@ public final class EvaluationReport {
         if (!result.skipped().isEmpty()) {
             s.append("Not run: ").append(String.join("; ", result.skipped())).append("\n\n");
         }
+        s.append(halfPrecision(result));
         s.append("## Channels\n\n");
         s.append("| channel | points | events | detector | model | TP | FN | FP | precision | recall | F0.5 | corrected F0.5 | point F1 |\n");
         s.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -88,6 +89,43 @@ public final class EvaluationReport {
                     .append("](plots/").append(plotName(r.channel().channelId())).append(")\n\n");
         }
         return s.toString();
+    }
+
+    /**
+     * How far the 16-bit weights' forecasts stray from float32's, as a share of each channel's test
+     * range, when both ran: the price of the scorer's lossy mode next to its scores above.
+     */
+    static String halfPrecision(Evaluation.Result result) {
+        if (!result.detectors().contains("lstm") || !result.detectors().contains("lstm-half")) {
+            return "";
+        }
+        double worst = 0;
+        double sum = 0;
+        long n = 0;
+        String worstChannel = "";
+        for (Evaluation.ChannelResult r : result.channels()) {
+            Detection exact = r.detections().get("lstm");
+            Detection half = r.detections().get("lstm-half");
+            if (exact == null || half == null) {
+                continue;
+            }
+            double[] test = r.channel().test();
+            double range = java.util.Arrays.stream(test).max().orElse(0) - java.util.Arrays.stream(test).min().orElse(0);
+            for (int i = 0; i < test.length; i++) {
+                double d = Math.abs(exact.forecast()[i] - half.forecast()[i]) / (range > 0 ? range : 1);
+                if (Double.isFinite(d)) {
+                    sum += d;
+                    n++;
+                    if (d > worst) {
+                        worst = d;
+                        worstChannel = r.channel().channelId();
+                    }
+                }
+            }
+        }
+        return String.format(Locale.ROOT, "16-bit weights (`lstm-half`) vs float32 (`lstm`): forecasts differ by %.2e of the"
+                + " channel's test range on average, %.2e at most (%s), over %,d points.%n%n", n == 0 ? Double.NaN : sum / n,
+                worst, worstChannel, n);
     }
 
     static String fmt(double v) {

@@ -70,13 +70,13 @@ class EvaluationTest {
     @Test
     void everyDetectorFindsTheBurstAndTheReportSaysWhatTheDetectionsSay(@TempDir Path dir) throws Exception {
         ChannelData c = channel("sine-1");
-        ModelRelease model = model("sine-1", TestModels.persistenceParameters(SHAPE, 3, 0.0));
+        ModelRelease model = model("sine-1", TestModels.persistenceParameters(SHAPE, 3, 0.01));
         List<String> progress = new ArrayList<>();
         Evaluation.Result result = Evaluation.run(List.of(c), Map.of("sine-1", model),
-                Detectors.named(List.of("lstm", "baseline", "rcf"), 42), 2, progress::add);
+                Detectors.named(List.of("lstm", "lstm-half", "baseline", "rcf"), 42), 2, progress::add);
 
         Evaluation.ChannelResult r = result.channels().get(0);
-        assertEquals(List.of("lstm", "baseline", "rcf"), List.copyOf(r.detections().keySet()));
+        assertEquals(List.of("lstm", "lstm-half", "baseline", "rcf"), List.copyOf(r.detections().keySet()));
         assertEquals("LSTM v1", r.detections().get("lstm").model(), "the candidate was released as version 1 and applied");
         assertEquals("BASELINE", r.detections().get("baseline").model());
         for (String d : result.detectors()) {
@@ -99,6 +99,14 @@ class EvaluationTest {
         String md = Files.readString(report);
         assertTrue(md.contains("| lstm | 1 | 1 | 1 | 0 | " + result.fleet().get("lstm").falsePositives() + " |"), md);
         assertTrue(md.contains("![sine-1](plots/sine-1.svg)"), md);
+        // The lossy 16-bit path is reported next to the exact one, with how far its forecasts stray.
+        double[] half = r.detections().get("lstm-half").forecast();
+        double worst = 0;
+        for (int i = 0; i < TEST; i++) {
+            worst = Math.max(worst, Math.abs(half[i] - forecast[i]));
+        }
+        assertTrue(worst > 0 && worst < 0.05, "16-bit forecasts differ, slightly: " + worst);
+        assertTrue(md.contains("16-bit weights (`lstm-half`) vs float32 (`lstm`)"), md);
         String svg = Files.readString(dir.resolve("plots/sine-1.svg"));
         assertTrue(svg.startsWith("<svg") && svg.contains("<polyline"), svg.substring(0, 200));
         assertEquals(1L, jsonNumber(dir.resolve("evaluation.json"), "truePositives"));
@@ -109,7 +117,7 @@ class EvaluationTest {
         ChannelData withModel = channel("a");
         ChannelData without = channel("b");
         Evaluation.Result result = Evaluation.run(List.of(withModel, without),
-                Map.of("a", model("a", TestModels.persistenceParameters(SHAPE, 3, 0.0))),
+                Map.of("a", model("a", TestModels.persistenceParameters(SHAPE, 3, 0.01))),
                 Detectors.named(List.of("lstm", "baseline"), 42), 1, line -> { });
         assertEquals(List.of("b: lstm (no trained model)"), result.skipped());
         assertEquals(1, result.fleet().get("baseline").truePositives() + result.fleet().get("baseline").falseNegatives(),
@@ -120,7 +128,7 @@ class EvaluationTest {
 
     @Test
     void aModelTheScorerRefusesFailsTheRunInsteadOfScoringWithTheBaseline() {
-        ModelRelease good = model("sine-1", TestModels.persistenceParameters(SHAPE, 3, 0.0));
+        ModelRelease good = model("sine-1", TestModels.persistenceParameters(SHAPE, 3, 0.01));
         ModelRelease corrupt = ModelRelease.newBuilder(good).setChecksum("0".repeat(64)).build();
         Detector lstm = Detectors.named(List.of("lstm"), 42).get(0);
         ChannelData c = channel("sine-1");
