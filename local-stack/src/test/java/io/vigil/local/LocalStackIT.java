@@ -37,15 +37,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalStackIT {
 
+    private static final List<String> DEMO = List.of("art_daily_jumpsup", "art_load_balancer_spikes",
+            "ec2_request_latency_system_failure", "machine_temperature_system_failure");
+
     @TempDir
     Path workDir;
 
     @Test
     void demoDataFlowsToTheDashboardAndStoppingLeavesNoProcess() throws Exception {
         Path repo = Path.of("..").toAbsolutePath().normalize();
+        // The demo series with their labels, as command 1 replays them (the trainer trains on them too).
+        Path demo = repo.resolve("replay-producer/demo-data");
         LocalStackConfig config = new LocalStackConfig(repo, workDir, freePort(), freePort(), freePort(), freePort(),
-                freePort(), 2, List.of(repo.resolve("replay-producer/demo-data/art_daily_jumpsup.csv")), null, 600,
-                16, 120, 2, true);
+                freePort(), 2, DEMO.stream().map(name -> demo.resolve(name + ".csv")).toList(), demo.resolve("labels.csv"),
+                600, 16, 120, 2, true);
         List<Long> pids;
         List<String> events = new ArrayList<>();
         try (LocalStack stack = new LocalStack(config)) {
@@ -63,7 +68,8 @@ class LocalStackIT {
                     "no LSTM score among " + later.size() + " events after the fault check; trainer log: "
                             + workDir.resolve("logs/trainer.log"));
             String report = java.nio.file.Files.readString(workDir.resolve("evaluation/report.md"));
-            assertTrue(report.contains("| lstm | 1 |") && report.contains("| rcf | 1 |"), report);
+            assertTrue(report.contains("| lstm | 4 | 9 |") && report.contains("| rcf | 4 | 9 |"), "4 channels, 9 labeled"
+                    + " windows: " + report);
         }
         String replayed = events.get(events.size() - 1);
         assertTrue(replayed.contains("\"channelId\":\"art_daily_jumpsup\""), "no replayed point among " + events.size() + " events");

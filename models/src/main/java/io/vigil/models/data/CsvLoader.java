@@ -73,20 +73,26 @@ public final class CsvLoader {
     static Map<String, List<TimeWindow>> readLabels(Path file, java.util.Set<String> knownChannels) {
         Map<String, List<TimeWindow>> windows = new HashMap<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = CsvLines.withoutBom(in.readLine());
+            // Comment lines (# ...) and blank lines may come anywhere, the header included.
+            int lineNumber = 0;
+            String header;
+            do {
+                header = CsvLines.withoutBom(in.readLine());
+                lineNumber++;
+            } while (header != null && (header.isBlank() || header.stripLeading().startsWith("#")));
             if (header == null) {
-                throw new DataFormatException(file, 1, "empty file; expected the header 'channel,start,end'");
+                throw new DataFormatException(file, lineNumber, "empty file; expected the header 'channel,start,end'");
             }
-            List<String> names = CsvLines.split(file, 1, header).stream().map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList();
+            List<String> names = CsvLines.split(file, lineNumber, header).stream()
+                    .map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList();
             if (!(names.equals(List.of("channel", "start", "end")) || names.equals(List.of("channel", "start", "end", "kind")))) {
-                throw new DataFormatException(file, 1, "expected the header 'channel,start,end' (optionally ',kind'), found '"
-                        + header + "'");
+                throw new DataFormatException(file, lineNumber, "expected the header 'channel,start,end' (optionally ',kind'),"
+                        + " found '" + header + "'");
             }
-            int lineNumber = 1;
             String line;
             while ((line = in.readLine()) != null) {
                 lineNumber++;
-                if (line.isBlank()) {
+                if (line.isBlank() || line.stripLeading().startsWith("#")) {
                     continue;
                 }
                 List<String> f = CsvLines.split(file, lineNumber, line);

@@ -16,6 +16,17 @@ class CsvLoaderTest {
     Path dir;
 
     @Test
+    void loadsTheLocalStacksDemoDataWithItsCommentedLabels() {
+        Path demo = Path.of("../replay-producer/demo-data");
+        List<ChannelData> all = Layout.CSV.load(demo, new Layout.Options(demo.resolve("labels.csv"), 0.15, Set.of()));
+        assertEquals(List.of("art_daily_jumpsup", "art_load_balancer_spikes", "ec2_request_latency_system_failure",
+                "machine_temperature_system_failure"), all.stream().map(ChannelData::channelId).toList());
+        // machine_temperature's training part ends where its first window starts: all four are in the test series
+        assertEquals(List.of(1, 1, 3, 4), all.stream().map(c -> c.labels().size()).toList());
+        assertEquals(2126, all.get(3).train().length);
+    }
+
+    @Test
     void loadsADirectoryOrOneFileWithOptionalLabels() throws Exception {
         Fixtures.series(dir.resolve("series/pump-1.csv"), 40);
         Fixtures.series(dir.resolve("series/pump-2.csv"), 40);

@@ -33,13 +33,19 @@ public final class LabelFile {
     public static Map<String, List<LabelWindow>> load(Path file, Set<String> knownChannels) throws IOException {
         Map<String, List<LabelWindow>> windows = new LinkedHashMap<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = in.readLine();
+            // Comment lines (# ...) and blank lines may come anywhere, the header included.
+            int lineNo = 0;
+            String header;
+            do {
+                header = in.readLine();
+                lineNo++;
+            } while (header != null && (header.isBlank() || header.stripLeading().startsWith("#")));
             List<String> columns = header == null ? List.of() : CsvRow.split(header.toLowerCase());
             if (!(columns.equals(List.of("channel", "start", "end")) || columns.equals(List.of("channel", "start", "end", "kind")))) {
-                throw new IllegalArgumentException(file + ":1: expected the header 'channel,start,end[,kind]', found '" + header + "'");
+                throw new IllegalArgumentException(file + ":" + lineNo + ": expected the header 'channel,start,end[,kind]', found '"
+                        + header + "'");
             }
             String line;
-            int lineNo = 1;
             while ((line = in.readLine()) != null) {
                 lineNo++;
                 if (line.isBlank() || line.stripLeading().startsWith("#")) {

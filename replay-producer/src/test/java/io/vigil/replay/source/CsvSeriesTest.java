@@ -85,6 +85,18 @@ class CsvSeriesTest {
     }
 
     @Test
+    void theShippedDemoLabelsLoadWithTheirLeadingComment() throws IOException {
+        Path demo = Path.of("demo-data/labels.csv");
+        assertTrue(Files.readString(demo).startsWith("#"), "the demo file opens with a comment line");
+        Map<String, List<LabelWindow>> windows = LabelFile.load(demo, Set.of("art_daily_jumpsup", "art_load_balancer_spikes",
+                "ec2_request_latency_system_failure", "machine_temperature_system_failure"));
+        assertEquals(List.of(1, 1, 3, 4), windows.values().stream().map(List::size).toList());
+        Path late = file("late.csv", "# a comment\n\nname,from,to\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LabelFile.load(late, Set.of("a")))
+                .getMessage().startsWith(late + ":3: expected the header"), "the header's own line number");
+    }
+
+    @Test
     void badLabelRowsNameTheFileAndLine() throws IOException {
         Path header = file("h.csv", "name,from,to\n");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> LabelFile.load(header, Set.of("a")))
