@@ -74,7 +74,7 @@ class NabLoaderTest {
         Fixtures.text(labels, "{\"c/s.csv\": []}");
 
         assertBad(data, "timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:05:00,abc\n", data, 3, "value 'abc' is not a number");
-        assertBad(data, "timestamp,value\n2024-01-01 00:00:00,1\nyesterday,2\n", data, 3, "'yesterday' is not a timestamp");
+        assertBad(data, "timestamp,value\n2024-01-01 00:00:00,1\nyesterday,2\n", data, 3, "unreadable timestamp 'yesterday'");
         assertBad(data, "timestamp,value\n2024-01-01 00:00:00,1,7\n", data, 2, "expected 2 fields");
         assertBad(data, "timestamp,value\n2024-01-01 00:00:00,NaN\n", data, 2, "not finite");
         assertBad(data, "time,value\n", data, 1, "expected the header 'timestamp,value'");
@@ -83,7 +83,7 @@ class NabLoaderTest {
         assertBad(labels, "{\"c/s.csv\": [[\"2024-01-01 00:00:00\", \"2024-01-01 00:05:00\"]\n,}", labels, 2, "not valid JSON");
         assertBad(labels, "{\n\"c/s.csv\": [[\"2024-01-01 00:00:00\"]]}", labels, 2, "expected a timestamp string in \"c/s.csv\", found ']'");
         assertBad(labels, "{\n\"c/s.csv\": [\n[\"2024-01-01 00:10:00\", \"2024-01-01 00:00:00\"]]}", labels, 3, "ends before it starts");
-        assertBad(labels, "{\n\"c/s.csv\": [\n[\"soon\", \"later\"]]}", labels, 3, "'soon' is not a timestamp");
+        assertBad(labels, "{\n\"c/s.csv\": [\n[\"soon\", \"later\"]]}", labels, 3, "unreadable timestamp 'soon'");
         assertBad(labels, "[]", labels, 1, "expected an object");
 
         Fixtures.text(labels, "{\"c/other.csv\": []}");

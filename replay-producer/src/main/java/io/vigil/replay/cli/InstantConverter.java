@@ -1,6 +1,6 @@
 package io.vigil.replay.cli;
 
-import io.vigil.replay.source.Timestamps;
+import io.vigil.datasets.Timestamps;
 import picocli.CommandLine.ITypeConverter;
 
 /** {@code now}, or a timestamp as {@link Timestamps} reads it, as epoch milliseconds. */

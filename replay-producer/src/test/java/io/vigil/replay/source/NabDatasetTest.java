@@ -93,7 +93,7 @@ class NabDatasetTest {
     @Test
     void malformedWindowsNameTheLine() throws IOException {
         Files.writeString(labels, WINDOWS.replace("\"2014-04-01 00:10:00.000000\"", "\"later\""));
-        assertEquals(labels + ":5: unreadable timestamp 'later'", error());
+        assertTrue(error().startsWith(labels + ":5: unreadable timestamp 'later'"), error());
         Files.writeString(labels, WINDOWS.replace("\"2014-04-01 00:10:00.000000\"", "\"2014-04-01 00:10:00\", \"2014-04-01 00:20:00\""));
         assertTrue(error().startsWith(labels + ":5: expected a window of exactly two timestamps"), error());
         Files.writeString(labels, WINDOWS.replace("],\n    \"realKnownCause", "]\n    \"realKnownCause"));
