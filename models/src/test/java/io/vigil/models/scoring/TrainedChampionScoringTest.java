@@ -26,19 +26,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -142,10 +136,10 @@ class TrainedChampionScoringTest {
             try {
                 streams.start();
                 produce(kafka, config, release, values);
-                List<ChannelScore> scores = consume(kafka, Topics.SCORES.name(),
-                        AvroSerde.configured(ChannelScore.class, config.serdeConfig(), false).deserializer(), POINTS);
-                List<AnomalyEvent> events = consume(kafka, Topics.ANOMALIES.name(),
-                        AvroSerde.configured(AnomalyEvent.class, config.serdeConfig(), false).deserializer(), 2);
+                List<ChannelScore> scores = kafka.readCommitted(Topics.SCORES.name(),
+                        AvroSerde.configured(ChannelScore.class, config.serdeConfig(), false).deserializer(), POINTS, Duration.ofSeconds(1));
+                List<AnomalyEvent> events = kafka.readCommitted(Topics.ANOMALIES.name(),
+                        AvroSerde.configured(AnomalyEvent.class, config.serdeConfig(), false).deserializer(), 2, Duration.ofSeconds(1));
 
                 assertEquals(POINTS, scores.size());
                 double worst = 0;
@@ -212,29 +206,5 @@ class TrainedChampionScoringTest {
             }
             producer.flush();
         }
-    }
-
-    /** Reads committed records until {@code expected} arrived, then a little longer to catch extras. */
-    private static <T> List<T> consume(EmbeddedKafka kafka, String topic, Deserializer<T> deserializer, int expected) {
-        Map<String, Object> props = new HashMap<>();
-        props.put("bootstrap.servers", kafka.bootstrapServers());
-        props.put("group.id", "trained-reader-" + UUID.randomUUID());
-        props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
-        List<T> out = new ArrayList<>();
-        try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(props, new StringDeserializer(), deserializer)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.currentTimeMillis() + 90_000;
-            long settleUntil = Long.MAX_VALUE;
-            while (System.currentTimeMillis() < Math.min(deadline, settleUntil)) {
-                for (ConsumerRecord<String, T> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(r.value());
-                }
-                if (out.size() >= expected && settleUntil == Long.MAX_VALUE) {
-                    settleUntil = System.currentTimeMillis() + 1_000;
-                }
-            }
-        }
-        return out;
     }
 }

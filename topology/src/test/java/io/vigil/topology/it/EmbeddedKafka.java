@@ -3,9 +3,17 @@ package io.vigil.topology.it;
 import io.vigil.schemas.TopicProvisioner;
 import io.vigil.schemas.Topics;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
@@ -57,6 +65,34 @@ public final class EmbeddedKafka implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
             new TopicProvisioner(admin).ensure(Topics.all(), partitions, (short) 1, Duration.ofSeconds(30));
         }
+    }
+
+    /**
+     * The values of {@code topic} from its start, read as the scorer's output is meant to be read
+     * (read_committed), until {@code expected} arrived or 90 s passed, then {@code settle} longer so
+     * that extras (a duplicate would be one) are caught too.
+     */
+    public <T> List<T> readCommitted(String topic, Deserializer<T> values, int expected, Duration settle) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("bootstrap.servers", bootstrapServers());
+        props.put("group.id", "reader-" + UUID.randomUUID());
+        props.put("auto.offset.reset", "earliest");
+        props.put("isolation.level", "read_committed");
+        List<T> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], T> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), values)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + 90_000;
+            long settleUntil = Long.MAX_VALUE;
+            while (System.currentTimeMillis() < Math.min(deadline, settleUntil)) {
+                for (ConsumerRecord<byte[], T> r : consumer.poll(Duration.ofMillis(200))) {
+                    out.add(r.value());
+                }
+                if (out.size() >= expected && settleUntil == Long.MAX_VALUE) {
+                    settleUntil = System.currentTimeMillis() + settle.toMillis();
+                }
+            }
+        }
+        return out;
     }
 
     @Override

@@ -22,18 +22,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,10 +77,10 @@ class ScoringIntegrationTest {
             int good = produce(config);
             int bad = 4;
 
-            List<ChannelScore> scores = consume(Topics.SCORES.name(),
-                    AvroSerde.configured(ChannelScore.class, config.serdeConfig(), false).deserializer(), good);
-            List<DeadLetter> letters = consume(Topics.DEAD_LETTERS.name(),
-                    AvroSerde.configured(DeadLetter.class, config.serdeConfig(), false).deserializer(), bad);
+            List<ChannelScore> scores = kafka.readCommitted(Topics.SCORES.name(),
+                    AvroSerde.configured(ChannelScore.class, config.serdeConfig(), false).deserializer(), good, Duration.ofSeconds(2));
+            List<DeadLetter> letters = kafka.readCommitted(Topics.DEAD_LETTERS.name(),
+                    AvroSerde.configured(DeadLetter.class, config.serdeConfig(), false).deserializer(), bad, Duration.ofSeconds(2));
 
             assertEquals(good, scores.size());
             assertEquals(bad, letters.size());
@@ -159,29 +153,5 @@ class ScoringIntegrationTest {
 
     private static byte[] key(String channel) {
         return channel.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Reads committed records until {@code expected} arrived, then a little longer to catch extras. */
-    private <T> List<T> consume(String topic, Deserializer<T> deserializer, int expected) {
-        Map<String, Object> props = new HashMap<>();
-        props.put("bootstrap.servers", kafka.bootstrapServers());
-        props.put("group.id", "it-reader-" + UUID.randomUUID());
-        props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
-        List<T> out = new ArrayList<>();
-        try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(props, new StringDeserializer(), deserializer)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.currentTimeMillis() + 90_000;
-            long settleUntil = Long.MAX_VALUE;
-            while (System.currentTimeMillis() < Math.min(deadline, settleUntil)) {
-                for (ConsumerRecord<String, T> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(r.value());
-                }
-                if (out.size() >= expected && settleUntil == Long.MAX_VALUE) {
-                    settleUntil = System.currentTimeMillis() + 2_000;
-                }
-            }
-        }
-        return out;
     }
 }
