@@ -8,7 +8,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code models}: train per-channel forecasters and release them through Kafka.
+ * {@code models}: train per-channel forecasters, evaluate them and release them through Kafka.
  *
  * <pre>
  * models train --layout nab --data /data/nab --out models/          # candidates: one file per channel
@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
  * models rollback P-1                                               # the version before the champion does
  * models list [P-1]                                                 # champions, or one channel's versions
  * models compare --layout nab --data /data/nab -c machine_temperature_system_failure
+ * models evaluate --layout nab --data /data/nab --models models/ --out eval/   # through the scorer topology
  * </pre>
  *
  * Broker and schema registry come from {@link Settings}: {@code VIGIL_BOOTSTRAP_SERVERS},
@@ -25,7 +26,7 @@ import picocli.CommandLine.Command;
  * channel failed, 2 bad usage or data.
  */
 @Command(name = "models", mixinStandardHelpOptions = true, version = "vigil-models 0.1.0",
-        description = "Train per-channel LSTM forecasters (Deeplearning4j) and release them on the models topic.",
+        description = "Train per-channel LSTM forecasters (Deeplearning4j), evaluate them and release them on the models topic.",
         subcommands = {TrainCommand.class, ReleaseCommand.class, TrainAndReleaseCommand.class, PromoteCommand.class,
                 RollbackCommand.class, ListCommand.class, CompareCommand.class, EvaluateCommand.class, CommandLine.HelpCommand.class})
 public final class ModelsCli implements Runnable {
