@@ -47,6 +47,7 @@ public final class LocalStack implements AutoCloseable {
     /** Services that finish by themselves (the trainer): their exit is reported, not fatal. */
     private final List<ServiceProcess> jobs = new ArrayList<>();
     private final long started = System.nanoTime();
+    private boolean closed;
     private final Map<String, Double> readySeconds = new java.util.concurrent.ConcurrentHashMap<>();
 
     LocalStack(LocalStackConfig config) {
@@ -160,7 +161,9 @@ public final class LocalStack implements AutoCloseable {
                 List.of("-Xmx1g", "--add-modules", "jdk.incubator.vector"),
                 // More OpenMP threads made DL4J slower here (docs/models.md), and the scorer needs a core.
                 Map.of("OMP_NUM_THREADS", "1"), args);
-        jobs.add(trainer);
+        synchronized (this) {
+            jobs.add(trainer);
+        }
         out.printf("vigil: training LSTM models for %d channel(s) in the background (%s); each channel switches"
                 + " from the baseline to its model when it is released%n", config.replayFiles().size(), trainer.logFile());
     }
@@ -209,6 +212,7 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         for (int i = services.size() - 1; i >= 0; i--) {
             services.get(i).close();
         }
@@ -219,8 +223,12 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private ServiceProcess launch(String name, String module, String mainClass, List<String> jvmOptions,
+    /** Starts a service; under the lock, so a stop that runs during start-up cannot miss it. */
+    private synchronized ServiceProcess launch(String name, String module, String mainClass, List<String> jvmOptions,
                                   Map<String, String> extraEnv, List<String> args) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("stopping: " + name + " not started");
+        }
         Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "VIGIL_BOOTSTRAP_SERVERS", config.bootstrapServers(),
                 "VIGIL_SCHEMA_REGISTRY_URL", config.registryUrl(),

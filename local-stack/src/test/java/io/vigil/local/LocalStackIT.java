@@ -63,6 +63,7 @@ class LocalStackIT {
             List<String> later = new ArrayList<>();
             readEventsUntil(config.bridgeUrl() + "/events?type=score&channel=art_daily_jumpsup", "\"detector\":\"LSTM\"",
                     2_000, later);
+            assertFalse(later.isEmpty(), "the event stream ended before any score of the channel");
             String lstm = later.get(later.size() - 1);
             assertTrue(lstm.contains("\"detector\":\"LSTM\"") && lstm.contains("\"modelVersion\":1"),
                     "no LSTM score among " + later.size() + " events after the fault check; trainer log: "

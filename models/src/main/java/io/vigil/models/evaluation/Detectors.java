@@ -13,6 +13,9 @@ public final class Detectors {
     private Detectors() {}
 
     public static List<Detector> named(List<String> names, long seed) {
+        if (names.stream().distinct().count() != names.size()) {
+            throw new IllegalArgumentException("detectors named twice: " + names);
+        }
         List<Detector> out = new ArrayList<>();
         for (String name : names) {
             out.add(switch (name) {

@@ -37,7 +37,7 @@ public final class Evaluation {
 
     /**
      * @param models trained models by channel id; a detector that needs one skips channels without
-     * @param progress one line per finished channel
+     * @param progress one line per finished channel, called from the pool's threads
      */
     public static Result run(List<ChannelData> channels, Map<String, ModelRelease> models, List<Detector> detectors,
             int workers, Consumer<String> progress) {

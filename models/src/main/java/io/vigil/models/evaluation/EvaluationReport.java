@@ -47,10 +47,10 @@ public final class EvaluationReport {
         StringBuilder s = new StringBuilder();
         s.append("| detector | channels | events | TP | FN | FP | precision | recall | F0.5 | corrected F0.5 (ESA-ADB) | point-wise F1 | points/s |\n");
         s.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        List<Evaluation.ChannelResult> ran = result.channels().stream()
+                .filter(r -> r.detections().size() == result.detectors().size()).toList();
         for (String d : result.detectors()) {
             Counts c = result.fleet().get(d);
-            List<Evaluation.ChannelResult> ran = result.channels().stream()
-                    .filter(r -> r.detections().size() == result.detectors().size()).toList();
             double pps = ran.stream().mapToDouble(r -> r.detections().get(d).pointsPerSecond()).average().orElse(Double.NaN);
             s.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %s | %s | %s | %s | %s | %s |%n", d, ran.size(),
                     c.truePositives() + c.falseNegatives(), c.truePositives(), c.falseNegatives(), c.falsePositives(),
@@ -195,6 +195,8 @@ public final class EvaluationReport {
         g.writeNumberField("falsePositives", c.falsePositives());
         g.writeNumberField("falsePositivePoints", c.falsePositivePoints());
         g.writeNumberField("nominalPoints", c.nominalPoints());
+        g.writeNumberField("pointTruePositives", c.pointTruePositives());
+        g.writeNumberField("pointFalseNegatives", c.pointFalseNegatives());
         number(g, "precision", c.precision());
         number(g, "recall", c.recall());
         number(g, "f05", c.f05());

@@ -17,7 +17,7 @@ import java.util.List;
  * library's default forest (50 trees, 256 samples), values normalised, expected anomaly rate 0.5 %.
  *
  * <p>RCF flags points, not segments: a point is flagged when its anomaly grade is above 0, at the index
- * the descriptor names (it may point back into the shingle). Flags closer than a shingle to each other
+ * the descriptor names (it may point back into the shingle). Flags at most a shingle (8 points) apart
  * are one segment (one disturbance moves every shingle it is in), and single flagged points count, as
  * they are RCF's normal output.
  */
@@ -60,6 +60,9 @@ public final class RcfDetector implements Detector {
         boolean[] flagged = new boolean[testSize];
         long started = System.nanoTime();
         for (int i = 0; i < stream.size(); i++) {
+            if ((i & 1023) == 0 && Thread.currentThread().isInterrupted()) {
+                throw new IllegalStateException(channel.channelId() + ": evaluation interrupted");
+            }
             AnomalyDescriptor d = forest.process(new double[] {stream.values()[i]}, stream.times()[i]);
             int at = i - stream.testOffset();
             if (at >= 0) {
@@ -78,7 +81,7 @@ public final class RcfDetector implements Detector {
                 stream.size() / Math.max(seconds, 1e-9));
     }
 
-    /** Runs of flagged points, joined where fewer than {@code join} points lie between two flags. */
+    /** Runs of flagged points, joined where two flags are at most {@code join} indices apart. */
     static List<Segment> segments(boolean[] flagged, int join) {
         List<Segment> out = new ArrayList<>();
         int first = -1;

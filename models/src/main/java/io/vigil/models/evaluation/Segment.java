@@ -9,10 +9,6 @@ public record Segment(int first, int last) {
         }
     }
 
-    public int length() {
-        return last - first + 1;
-    }
-
     boolean overlaps(int otherFirst, int otherLast) {
         return first <= otherLast && otherFirst <= last;
     }

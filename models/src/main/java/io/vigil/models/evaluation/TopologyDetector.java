@@ -86,6 +86,15 @@ public final class TopologyDetector implements io.vigil.models.evaluation.Detect
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        try {
+            return detect(channel, stream, model, scope, stateDir);
+        } finally {
+            MockSchemaRegistry.dropScope(scope);
+            deleteQuietly(stateDir);
+        }
+    }
+
+    private Detection detect(ChannelData channel, ReplayStream stream, ModelRelease model, String scope, Path stateDir) {
         Map<String, String> all = new HashMap<>();
         all.put("vigil.schema.registry.url", "mock://" + scope);
         all.put("vigil.state.dir", stateDir.toString());
@@ -127,6 +136,9 @@ public final class TopologyDetector implements io.vigil.models.evaluation.Detect
                 TelemetryPoint point = TelemetryPoint.newBuilder().setChannelId(channel.channelId())
                         .setSource("evaluate").setEventTime(Instant.ofEpochMilli(stream.times()[i]))
                         .setValue(stream.values()[i]).build();
+                if ((i & 1023) == 0 && Thread.currentThread().isInterrupted()) {
+                    throw new IllegalStateException(channel.channelId() + ": evaluation interrupted");
+                }
                 telemetry.pipeInput(key, points.serialize(Topics.TELEMETRY.name(), point), stream.times()[i]);
                 // Drained as it goes: the driver's output queues would otherwise hold every record.
                 for (ChannelScore s : scores.readValuesToList()) {
@@ -160,9 +172,6 @@ public final class TopologyDetector implements io.vigil.models.evaluation.Detect
             }
             return new Detection(name, scoredBy, forecast, smoothed, threshold, segments(events, stream),
                     stream.size() / Math.max(seconds, 1e-9));
-        } finally {
-            MockSchemaRegistry.dropScope(scope);
-            deleteQuietly(stateDir);
         }
     }
 
@@ -184,7 +193,7 @@ public final class TopologyDetector implements io.vigil.models.evaluation.Detect
             int end = e.getValue() == Long.MIN_VALUE ? last : stream.indexAtOrBefore(e.getValue());
             int from = Math.max(first, stream.testOffset()) - stream.testOffset();
             int to = end - stream.testOffset();
-            if (to >= from && to >= 0) {
+            if (to >= from) {
                 segments.add(new Segment(from, to));
             }
         });

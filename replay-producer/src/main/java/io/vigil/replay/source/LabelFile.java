@@ -39,9 +39,12 @@ public final class LabelFile {
             String header;
             do {
                 header = in.readLine();
+                if (header != null && lineNo == 0 && header.startsWith("\uFEFF")) {
+                    header = header.substring(1);
+                }
                 lineNo++;
             } while (header != null && (header.isBlank() || header.stripLeading().startsWith("#")));
-            List<String> columns = header == null ? List.of() : CsvRow.split(header.toLowerCase());
+            List<String> columns = header == null ? List.of() : CsvRow.split(header.toLowerCase(java.util.Locale.ROOT));
             if (!(columns.equals(List.of("channel", "start", "end")) || columns.equals(List.of("channel", "start", "end", "kind")))) {
                 throw new IllegalArgumentException(file + ":" + lineNo + ": expected the header 'channel,start,end[,kind]', found '"
                         + header + "'");

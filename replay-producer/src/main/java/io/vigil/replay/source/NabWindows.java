@@ -1,10 +1,10 @@
 package io.vigil.replay.source;
 
-import io.vigil.datasets.Timestamps;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import io.vigil.datasets.Timestamps;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
