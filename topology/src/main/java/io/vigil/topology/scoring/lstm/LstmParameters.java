@@ -40,12 +40,17 @@ import java.util.Objects;
  *
  * <h2>In memory</h2>
  *
- * <p>The rows a layer multiplies by hidden outputs (layer 0: {@code RW}; above: {@code W} then
- * {@code RW}, as the row vector {@code [h_below, h]} multiplies them) are each one array of
- * {@code G} values in the gate order above. The plain-Java pass adds them up a whole row at a time
- * ({@code z[k] += u * row[k]}: two distinct arrays at one index, the loop C2 vectorizes); the Vector
- * API pass holds a chunk of z in registers while it walks that chunk of every row. Layer 0's input
- * rows ({@code 0_W}), the biases and the dense layer are kept apart, float32 in every precision.
+ * <p>The {@code n} rows a layer multiplies by hidden outputs (layer 0: {@code RW}; above: {@code W}
+ * then {@code RW}, as the row vector {@code [h_below, h]} multiplies them), each {@code G} values in
+ * the gate order above, are one flat array per layer in <b>block-major</b> order: the {@code G}
+ * columns are cut into blocks of {@value #BLOCK} (the last one narrower), and each block holds its
+ * columns of row 0, then of row 1, and so on ({@link #blockOffset}). The passes hold a block of z
+ * while they walk every row's part of it, so a step reads each layer's weights front to back in one
+ * stream, which the hardware prefetcher follows: with 1,000 channels of distinct 2x80 weights the
+ * Vector API step fell from 16.8 to 11.1 us against one array per row, and from 3.9 to 2.3 us with
+ * the weights in cache ({@code LstmStepTiming}). Each z[k] still adds the rows up in row order, so
+ * the results are those of the row-at-a-time sum. Layer 0's input rows ({@code 0_W}), the biases and
+ * the dense layer are kept apart, float32 in every precision.
  * Every dense output is kept, though the forward passes compute only output 0, the one scoring uses.
  *
  * <p>Instances are immutable and safe to share between threads.
@@ -68,6 +73,9 @@ public final class LstmParameters {
         HALF
     }
 
+    /** Columns per block of the hidden-fed rows; a multiple of every vector width in use (4 to 16 lanes). */
+    static final int BLOCK = 64;
+
     private final int inputSize;
     private final int layers;
     private final int units;
@@ -76,10 +84,12 @@ public final class LstmParameters {
 
     /** [row][G]: layer 0's {@code 0_W}, multiplied by the raw input. */
     final float[][] inputRows;
-    /** [layer][row][G], the hidden-fed rows, for FLOAT32, else null. */
-    final float[][][] rows;
+    /** [layer]: the hidden-fed rows of the layer, block-major, for FLOAT32, else null. */
+    final float[][] rows;
     /** The same rows as binary16 for HALF, else null. */
-    final short[][][] halfRows;
+    final short[][] halfRows;
+    /** [layer]: how many hidden-fed rows the layer has (H for layer 0, 2H above). */
+    final int[] rowCount;
     /** [layer][G]. */
     final float[][] bias;
     /** [output][H]: one output's weights contiguous for the dot product. */
@@ -97,8 +107,9 @@ public final class LstmParameters {
         int g = 4 * h;
         bias = new float[layers][];
         float[][] firstInputRows = null;
-        float[][][] floatRows = new float[layers][][];
-        short[][][] shortRows = new short[layers][][];
+        float[][] floatRows = new float[layers][];
+        short[][] shortRows = new short[layers][];
+        rowCount = new int[layers];
         int at = 0;
         for (int l = 0; l < layers; l++) {
             int nIn = l == 0 ? inputSize : h;
@@ -116,10 +127,12 @@ public final class LstmParameters {
                 hiddenFed = Arrays.copyOf(w, 2 * h);
                 System.arraycopy(rw, 0, hiddenFed, h, h);
             }
+            rowCount[l] = hiddenFed.length;
+            float[] blocked = blockMajor(hiddenFed, g);
             if (precision == Precision.HALF) {
-                shortRows[l] = toHalf(hiddenFed);
+                shortRows[l] = toHalf(blocked);
             } else {
-                floatRows[l] = hiddenFed;
+                floatRows[l] = blocked;
             }
         }
         inputRows = firstInputRows;
@@ -145,13 +158,29 @@ public final class LstmParameters {
         return out;
     }
 
-    private static short[][] toHalf(float[][] rows) {
-        short[][] out = new short[rows.length][];
-        for (int r = 0; r < rows.length; r++) {
-            out[r] = new short[rows[r].length];
-            for (int k = 0; k < rows[r].length; k++) {
-                out[r][k] = HalfFloat.fromFloat(rows[r][k]);
+    /** {@code n} rows of {@code g} columns as one block-major array (see the class comment). */
+    private static float[] blockMajor(float[][] rows, int g) {
+        int n = rows.length;
+        float[] out = new float[n * g];
+        for (int j = 0; j < n; j++) {
+            for (int k = 0; k < g; k++) {
+                out[blockOffset(n, g, j, k)] = rows[j][k];
             }
+        }
+        return out;
+    }
+
+    /** Where element {@code (row j, column k)} of {@code n} block-major rows of {@code g} columns sits. */
+    static int blockOffset(int n, int g, int j, int k) {
+        int blockStart = k - k % BLOCK;
+        int width = Math.min(BLOCK, g - blockStart);
+        return n * blockStart + j * width + (k - blockStart);
+    }
+
+    private static short[] toHalf(float[] weights) {
+        short[] out = new short[weights.length];
+        for (int i = 0; i < weights.length; i++) {
+            out[i] = HalfFloat.fromFloat(weights[i]);
         }
         return out;
     }
@@ -301,7 +330,8 @@ public final class LstmParameters {
     }
 
     private float hiddenFed(int layer, int row, int col) {
-        return rows != null ? rows[layer][row][col] : HalfFloat.toFloat(halfRows[layer][row][col]);
+        int at = blockOffset(rowCount[layer], 4 * units, row, col);
+        return rows != null ? rows[layer][at] : HalfFloat.toFloat(halfRows[layer][at]);
     }
 
     private static int checkIndex(int index, int size, String what) {

@@ -20,12 +20,10 @@ final class ScalarForwardPass implements LstmForwardPass {
             float[] h = state.h[l];
             StepScratch.startGates(p, l, x, z);
             int n = StepScratch.hiddenInputs(below, h, half ? HalfFloat.SCALE : 1f, u);
-            for (int j = 0; j < n; j++) {
-                if (half) {
-                    axpy(u[j], p.halfRows[l][j], z);
-                } else {
-                    axpy(u[j], p.rows[l][j], z);
-                }
+            if (half) {
+                accumulate(p.halfRows[l], n, u, z, p.bias[l].length);
+            } else {
+                accumulate(p.rows[l], n, u, z, p.bias[l].length);
             }
             updateCells(z, h, state.c[l], 0, h.length);
             below = h;
@@ -33,15 +31,34 @@ final class ScalarForwardPass implements LstmForwardPass {
         return dot(p.dense[0], below, p.denseBias[0]);
     }
 
-    private static void axpy(float s, float[] row, float[] z) {
-        for (int k = 0; k < row.length; k++) {
-            z[k] += s * row[k];
+    /**
+     * z[0, g) += sum over rows j of u[j] * row j, from block-major rows (LstmParameters). C2 on Java 17
+     * does not vectorize the inner loop (two arrays at different offsets), so this fallback is slower
+     * than a row-at-a-time sum when the weights are in cache, and as fast when they stream from memory.
+     */
+    private static void accumulate(float[] w, int n, float[] u, float[] z, int g) {
+        for (int start = 0; start < g; start += LstmParameters.BLOCK) {
+            int width = Math.min(LstmParameters.BLOCK, g - start);
+            int at = n * start;
+            for (int j = 0; j < n; j++, at += width) {
+                float s = u[j];
+                for (int c = 0; c < width; c++) {
+                    z[start + c] += s * w[at + c];
+                }
+            }
         }
     }
 
-    private static void axpy(float s, short[] row, float[] z) {
-        for (int k = 0; k < row.length; k++) {
-            z[k] += s * HalfFloat.widenScaled(row[k]);
+    private static void accumulate(short[] w, int n, float[] u, float[] z, int g) {
+        for (int start = 0; start < g; start += LstmParameters.BLOCK) {
+            int width = Math.min(LstmParameters.BLOCK, g - start);
+            int at = n * start;
+            for (int j = 0; j < n; j++, at += width) {
+                float s = u[j];
+                for (int c = 0; c < width; c++) {
+                    z[start + c] += s * HalfFloat.widenScaled(w[at + c]);
+                }
+            }
         }
     }
 

@@ -48,77 +48,86 @@ final class VectorForwardPass implements LstmForwardPass {
         return dot(p.dense[0], below, p.denseBias[0]);
     }
 
-    /** z[0, g) += sum over rows j of u[j] * rows[j]. */
-    private static void accumulate(float[][] rows, int n, float[] u, float[] z, int g) {
-        int k = 0;
-        for (; k + 4 * L <= g; k += 4 * L) {
-            FloatVector a0 = FloatVector.fromArray(F, z, k);
-            FloatVector a1 = FloatVector.fromArray(F, z, k + L);
-            FloatVector a2 = FloatVector.fromArray(F, z, k + 2 * L);
-            FloatVector a3 = FloatVector.fromArray(F, z, k + 3 * L);
-            for (int j = 0; j < n; j++) {
-                float[] row = rows[j];
-                FloatVector s = FloatVector.broadcast(F, u[j]);
-                a0 = FloatVector.fromArray(F, row, k).fma(s, a0);
-                a1 = FloatVector.fromArray(F, row, k + L).fma(s, a1);
-                a2 = FloatVector.fromArray(F, row, k + 2 * L).fma(s, a2);
-                a3 = FloatVector.fromArray(F, row, k + 3 * L).fma(s, a3);
+    /**
+     * z[0, g) += sum over rows j of u[j] * row j, from block-major rows (LstmParameters): per block,
+     * 4L columns of z stay in registers while every row's part of them streams by in memory order.
+     */
+    private static void accumulate(float[] w, int n, float[] u, float[] z, int g) {
+        for (int start = 0; start < g; start += LstmParameters.BLOCK) {
+            int width = Math.min(LstmParameters.BLOCK, g - start);
+            int c = 0;
+            for (; c + 4 * L <= width; c += 4 * L) {
+                int k = start + c;
+                FloatVector a0 = FloatVector.fromArray(F, z, k);
+                FloatVector a1 = FloatVector.fromArray(F, z, k + L);
+                FloatVector a2 = FloatVector.fromArray(F, z, k + 2 * L);
+                FloatVector a3 = FloatVector.fromArray(F, z, k + 3 * L);
+                for (int j = 0, at = n * start + c; j < n; j++, at += width) {
+                    FloatVector s = FloatVector.broadcast(F, u[j]);
+                    a0 = FloatVector.fromArray(F, w, at).fma(s, a0);
+                    a1 = FloatVector.fromArray(F, w, at + L).fma(s, a1);
+                    a2 = FloatVector.fromArray(F, w, at + 2 * L).fma(s, a2);
+                    a3 = FloatVector.fromArray(F, w, at + 3 * L).fma(s, a3);
+                }
+                a0.intoArray(z, k);
+                a1.intoArray(z, k + L);
+                a2.intoArray(z, k + 2 * L);
+                a3.intoArray(z, k + 3 * L);
             }
-            a0.intoArray(z, k);
-            a1.intoArray(z, k + L);
-            a2.intoArray(z, k + 2 * L);
-            a3.intoArray(z, k + 3 * L);
-        }
-        for (; k + L <= g; k += L) {
-            FloatVector a = FloatVector.fromArray(F, z, k);
-            for (int j = 0; j < n; j++) {
-                a = FloatVector.fromArray(F, rows[j], k).fma(FloatVector.broadcast(F, u[j]), a);
+            for (; c + L <= width; c += L) {
+                FloatVector a = FloatVector.fromArray(F, z, start + c);
+                for (int j = 0, at = n * start + c; j < n; j++, at += width) {
+                    a = FloatVector.fromArray(F, w, at).fma(FloatVector.broadcast(F, u[j]), a);
+                }
+                a.intoArray(z, start + c);
             }
-            a.intoArray(z, k);
-        }
-        for (; k < g; k++) {
-            float sum = z[k];
-            for (int j = 0; j < n; j++) {
-                sum += u[j] * rows[j][k];
+            for (; c < width; c++) {
+                float sum = z[start + c];
+                for (int j = 0, at = n * start + c; j < n; j++, at += width) {
+                    sum += u[j] * w[at];
+                }
+                z[start + c] = sum;
             }
-            z[k] = sum;
         }
     }
 
     /** As above, for binary16 rows and u already scaled by 2^112. */
-    private static void accumulate(short[][] rows, int n, float[] u, float[] z, int g) {
-        int k = 0;
-        for (; k + 4 * L <= g; k += 4 * L) {
-            FloatVector a0 = FloatVector.fromArray(F, z, k);
-            FloatVector a1 = FloatVector.fromArray(F, z, k + L);
-            FloatVector a2 = FloatVector.fromArray(F, z, k + 2 * L);
-            FloatVector a3 = FloatVector.fromArray(F, z, k + 3 * L);
-            for (int j = 0; j < n; j++) {
-                short[] row = rows[j];
-                FloatVector s = FloatVector.broadcast(F, u[j]);
-                a0 = widen(row, k).fma(s, a0);
-                a1 = widen(row, k + L).fma(s, a1);
-                a2 = widen(row, k + 2 * L).fma(s, a2);
-                a3 = widen(row, k + 3 * L).fma(s, a3);
+    private static void accumulate(short[] w, int n, float[] u, float[] z, int g) {
+        for (int start = 0; start < g; start += LstmParameters.BLOCK) {
+            int width = Math.min(LstmParameters.BLOCK, g - start);
+            int c = 0;
+            for (; c + 4 * L <= width; c += 4 * L) {
+                int k = start + c;
+                FloatVector a0 = FloatVector.fromArray(F, z, k);
+                FloatVector a1 = FloatVector.fromArray(F, z, k + L);
+                FloatVector a2 = FloatVector.fromArray(F, z, k + 2 * L);
+                FloatVector a3 = FloatVector.fromArray(F, z, k + 3 * L);
+                for (int j = 0, at = n * start + c; j < n; j++, at += width) {
+                    FloatVector s = FloatVector.broadcast(F, u[j]);
+                    a0 = widen(w, at).fma(s, a0);
+                    a1 = widen(w, at + L).fma(s, a1);
+                    a2 = widen(w, at + 2 * L).fma(s, a2);
+                    a3 = widen(w, at + 3 * L).fma(s, a3);
+                }
+                a0.intoArray(z, k);
+                a1.intoArray(z, k + L);
+                a2.intoArray(z, k + 2 * L);
+                a3.intoArray(z, k + 3 * L);
             }
-            a0.intoArray(z, k);
-            a1.intoArray(z, k + L);
-            a2.intoArray(z, k + 2 * L);
-            a3.intoArray(z, k + 3 * L);
-        }
-        for (; k + L <= g; k += L) {
-            FloatVector a = FloatVector.fromArray(F, z, k);
-            for (int j = 0; j < n; j++) {
-                a = widen(rows[j], k).fma(FloatVector.broadcast(F, u[j]), a);
+            for (; c + L <= width; c += L) {
+                FloatVector a = FloatVector.fromArray(F, z, start + c);
+                for (int j = 0, at = n * start + c; j < n; j++, at += width) {
+                    a = widen(w, at).fma(FloatVector.broadcast(F, u[j]), a);
+                }
+                a.intoArray(z, start + c);
             }
-            a.intoArray(z, k);
-        }
-        for (; k < g; k++) {
-            float sum = z[k];
-            for (int j = 0; j < n; j++) {
-                sum += u[j] * HalfFloat.widenScaled(rows[j][k]);
+            for (; c < width; c++) {
+                float sum = z[start + c];
+                for (int j = 0, at = n * start + c; j < n; j++, at += width) {
+                    sum += u[j] * HalfFloat.widenScaled(w[at]);
+                }
+                z[start + c] = sum;
             }
-            z[k] = sum;
         }
     }
 
