@@ -52,7 +52,7 @@ import org.apache.kafka.streams.StreamsConfig;
  *   -Dexec.args="-Xmx4g --add-modules jdk.incubator.vector -cp %classpath io.vigil.topology.bench.PipelineBench 1000 2600 10485760"
  * </pre>
  * Arguments: channels (1000), points per channel (2600), the store cache in bytes
- * ({@code statestore.cache.max.bytes}; 0 turns caching off).
+ * ({@code statestore.cache.max.bytes}; 0 turns caching off), weight precision (float32 or half).
  */
 public final class PipelineBench {
 
@@ -62,6 +62,7 @@ public final class PipelineBench {
         int channels = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int points = args.length > 1 ? Integer.parseInt(args[1]) : 2600;
         long cacheBytes = args.length > 2 ? Long.parseLong(args[2]) : 10L << 20;
+        String precision = args.length > 3 ? args[3] : "float32";
         String scope = "mock://pipeline-bench";
         try (EmbeddedKafka kafka = new EmbeddedKafka()) {
             kafka.createTopics(2);
@@ -69,7 +70,8 @@ public final class PipelineBench {
                     "vigil.bootstrap.servers", kafka.bootstrapServers(),
                     "vigil.schema.registry.url", scope,
                     "vigil.state.dir", Files.createTempDirectory("pipeline-bench").toString(),
-                    "vigil.application.id", "pipeline-bench")));
+                    "vigil.application.id", "pipeline-bench",
+                    "vigil.scoring.model.precision", precision)));
             // Recent event times: the broker's retention check deletes whole logs of data older than retention.
             long t0 = System.currentTimeMillis() - points * 60_000L;
             long total = load(kafka, config, channels, points, t0);
@@ -104,8 +106,8 @@ public final class PipelineBench {
                 double tailSeconds = (System.nanoTime() - tailStarted) / 1e9;
                 double tailCpuSeconds = (streamThreadCpu(threads) - tailCpu) / 1e9;
                 double[] changelog = changelogWrites(streams);
-                System.out.printf(Locale.ROOT, "%d channels x %d points = %,d points, store cache %,d bytes%n",
-                        channels, points, total, cacheBytes);
+                System.out.printf(Locale.ROOT, "%d channels x %d points = %,d points, store cache %,d bytes, %s weights%n",
+                        channels, points, total, cacheBytes, precision);
                 System.out.printf(Locale.ROOT, "whole run: %.1f s, %,.0f points/s wall, %,.0f points per stream-thread CPU second%n",
                         seconds, total / seconds, total / cpu);
                 System.out.printf(Locale.ROOT, "last %,d points (steady state): %,.0f points/s wall, %,.0f points per stream-thread CPU second%n",
