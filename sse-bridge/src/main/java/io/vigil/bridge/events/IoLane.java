@@ -42,20 +42,35 @@ final class IoLane {
         clients.remove(client);
     }
 
-    /** Schedules a run of this lane's clients; cheap when one is already scheduled. */
+    /**
+     * Schedules a run of this lane's clients; cheap when one is already scheduled. From another thread
+     * this only queues {@link #schedule} on the IO thread: XNIO's {@code executeAfter} called from
+     * outside can miss the selector's wake-up (the IO thread may be between computing its select
+     * timeout and selecting), and the lost run would leave every client of the lane unwritten, and
+     * dead peers unnoticed, until something else woke the thread. {@code execute} has no such gap.
+     */
     void wake() {
         if (!scheduled.compareAndSet(false, true)) {
             return;
         }
         try {
-            long wait = lastRun + MIN_INTERVAL_NANOS - System.nanoTime();
+            thread.execute(this::schedule);
+        } catch (RuntimeException e) {
+            // The IO thread is gone (server stopping): nothing can be written any more.
+            scheduled.set(false);
+        }
+    }
+
+    /** On the IO thread: runs now, or sets the timer for the end of the minimum interval. */
+    private void schedule() {
+        long wait = lastRun + MIN_INTERVAL_NANOS - System.nanoTime();
+        try {
             if (wait <= 0) {
-                thread.execute(this::run);
+                run();
             } else {
                 thread.executeAfter(this::run, wait, TimeUnit.NANOSECONDS);
             }
         } catch (RuntimeException e) {
-            // The IO thread is gone (server stopping): nothing can be written any more.
             scheduled.set(false);
         }
     }
