@@ -41,15 +41,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The dashboard in real headless Chromium against the bridge fed by a real broker: records are
- * produced in the registry wire format, the page must show them. Saves {@code docs/dashboard.png}
- * (channel view with predicted and labeled anomalies) and {@code docs/dashboard-fleet.png}.
+ * produced in the registry wire format, the page must show them. Saves {@code dashboard.png} (channel
+ * view with predicted and labeled anomalies) and {@code dashboard-fleet.png} under
+ * {@code target/screenshots}, not over the committed copies in {@code docs/}: a test run leaves the
+ * source tree as it found it (copy them to {@code docs/} on purpose).
  */
 class DashboardBrowserIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String CHANNEL = "P-1";
     private static final long MINUTE = 60_000;
-    private static final Path DOCS = Path.of(System.getProperty("user.dir")).resolve("../docs").normalize();
+    private static final Path SCREENSHOTS = Path.of(System.getProperty("user.dir")).resolve("target/screenshots");
 
     private final String scope = "browser-it-" + UUID.randomUUID();
     private EmbeddedKafka kafka;
@@ -228,8 +230,8 @@ class DashboardBrowserIT {
     private void screenshot(String name) throws Exception {
         byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
         assertTrue(png.length < 300_000, name + " is " + png.length + " bytes");
-        Files.createDirectories(DOCS);
-        Files.write(DOCS.resolve(name), png);
+        Files.createDirectories(SCREENSHOTS);
+        Files.write(SCREENSHOTS.resolve(name), png);
     }
 
     private WebElement status() {
