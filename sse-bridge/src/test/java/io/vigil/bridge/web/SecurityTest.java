@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -25,13 +24,9 @@ class SecurityTest {
 
     private final ObjectMapper json = new ObjectMapper();
     private TestServer t;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
+    void stop() {
         if (t != null) {
             t.close();
         }
@@ -53,8 +48,8 @@ class SecurityTest {
         assertEquals(503, t.get("/health").statusCode(), "health answers without a token");
         assertEquals(200, t.get("/").statusCode(), "the page itself holds no data");
 
-        track(SseStream.open(t.http, t.uri("/events?access_token=" + TOKEN))).awaitComment(WAIT, "connected");
-        track(SseStream.open(t.http, t.uri("/events"), null, TOKEN)).awaitComment(WAIT, "connected");
+        t.track(SseStream.open(t.http, t.uri("/events?access_token=" + TOKEN))).awaitComment(WAIT, "connected");
+        t.track(SseStream.open(t.http, t.uri("/events"), null, TOKEN)).awaitComment(WAIT, "connected");
     }
 
     @Test
@@ -82,8 +77,8 @@ class SecurityTest {
     @Test
     void streamsBeyondTheLimitGet503() throws Exception {
         t = new TestServer(hub(2), WebSettings.local(0));
-        track(SseStream.open(t.http, t.uri("/events"))).awaitComment(WAIT, "connected");
-        SseStream second = track(SseStream.open(t.http, t.uri("/events")));
+        t.track(SseStream.open(t.http, t.uri("/events"))).awaitComment(WAIT, "connected");
+        SseStream second = t.track(SseStream.open(t.http, t.uri("/events")));
         second.awaitComment(WAIT, "connected");
         HttpResponse<String> third = t.get("/events");
         assertEquals(503, third.statusCode());
@@ -97,7 +92,7 @@ class SecurityTest {
             t.publish(t.events.score(0, "A", "{}"));
             Thread.sleep(20);
         }
-        track(SseStream.open(t.http, t.uri("/events"))).awaitComment(WAIT, "connected");
+        t.track(SseStream.open(t.http, t.uri("/events"))).awaitComment(WAIT, "connected");
     }
 
     @Test
@@ -114,7 +109,7 @@ class SecurityTest {
         assertBad("/api/channels?limit=lots", "'limit' must be a whole number");
         assertBad("/api/anomalies?channel=a&channel=b", "'channel' may be given once");
         assertEquals(0, t.hub.clientCount());
-        track(SseStream.open(t.http, t.uri("/events?type=score&type=node&channel=a,b&source=x")))
+        t.track(SseStream.open(t.http, t.uri("/events?type=score&type=node&channel=a,b&source=x")))
                 .awaitComment(Duration.ofSeconds(5), "connected");
     }
 
@@ -127,10 +122,5 @@ class SecurityTest {
 
     private static HubSettings hub(int maxClients) {
         return new HubSettings(100, 100, Duration.ofSeconds(15), Duration.ofSeconds(60), maxClients);
-    }
-
-    private <T extends AutoCloseable> T track(T closeable) {
-        toClose.add(closeable);
-        return closeable;
     }
 }

@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,13 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StreamDeliveryTest {
 
     private TestServer t;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
+    void stop() {
         if (t != null) {
             t.close();
         }
@@ -38,8 +33,8 @@ class StreamDeliveryTest {
     @Test
     void everyClientReceivesExactlyThePublishedEventsInOrder() throws Exception {
         t = new TestServer(100);
-        SseStream first = track(SseStream.open(t.http, t.uri("/events")));
-        SseStream second = track(SseStream.open(t.http, t.uri("/events")));
+        SseStream first = t.track(SseStream.open(t.http, t.uri("/events")));
+        SseStream second = t.track(SseStream.open(t.http, t.uri("/events")));
         first.awaitComment(WAIT, "connected");
         second.awaitComment(WAIT, "connected");
         Await.until(WAIT, "both live", () -> first.lastEventId() != null && second.lastEventId() != null);
@@ -63,8 +58,8 @@ class StreamDeliveryTest {
     void stalledClientLosesOldestEventsIsToldSoAndFastClientGetsEverything() throws Exception {
         int queueSize = 16;
         t = new TestServer(queueSize);
-        SseStream fast = track(SseStream.open(t.http, t.uri("/events")));
-        Socket stalled = track(new Socket());
+        SseStream fast = t.track(SseStream.open(t.http, t.uri("/events")));
+        Socket stalled = t.track(new Socket());
         stalled.setReceiveBufferSize(4096); // before connect, so the TCP window stays small
         stalled.connect(new InetSocketAddress("127.0.0.1", t.server.port()));
         OutputStream request = stalled.getOutputStream();
@@ -123,7 +118,7 @@ class StreamDeliveryTest {
     void quietStreamsGetKeepAlives() throws Exception {
         t = new TestServer(new io.vigil.bridge.events.HubSettings(10, 10, java.time.Duration.ofMillis(50),
                 java.time.Duration.ofSeconds(60), 10), WebSettings.local(0));
-        SseStream client = track(SseStream.open(t.http, t.uri("/events")));
+        SseStream client = t.track(SseStream.open(t.http, t.uri("/events")));
         client.awaitComment(WAIT, "connected");
         Thread.sleep(100);
         t.hub.tick();
@@ -151,10 +146,5 @@ class StreamDeliveryTest {
             }
         }
         throw new AssertionError("never saw " + marker);
-    }
-
-    private <T extends AutoCloseable> T track(T closeable) {
-        toClose.add(closeable);
-        return closeable;
     }
 }

@@ -23,13 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StreamResumeTest {
 
     private TestServer t;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
+    void stop() {
         if (t != null) {
             t.close();
         }
@@ -38,7 +34,7 @@ class StreamResumeTest {
     @Test
     void aReconnectingClientGetsExactlyTheMissedEventsOnceInOrderThenLiveOnes() throws Exception {
         t = new TestServer(100);
-        SseStream first = track(SseStream.open(t.http, t.uri("/events")));
+        SseStream first = t.track(SseStream.open(t.http, t.uri("/events")));
         Await.until(WAIT, "told the frontier", () -> first.lastEventId() != null);
         assertEquals(PositionCodec.encode(t.position()), first.lastEventId(), "a fresh stream starts at the frontier");
         t.publish(t.events.score(0, "A", "{\"n\":1}"), t.events.score(1, "B", "{\"n\":2}"));
@@ -52,7 +48,7 @@ class StreamResumeTest {
         t.events.skip(EventType.SCORE, 0);
         t.publish(t.events.score(0, "A", "{\"n\":4}"), t.events.score(1, "B", "{\"n\":5}"));
 
-        SseStream again = track(SseStream.open(t.http, t.uri("/events"), lastSeen, null));
+        SseStream again = t.track(SseStream.open(t.http, t.uri("/events"), lastSeen, null));
         SseStream.Event resume = again.nextOf(WAIT, "resume", "score");
         List<String> got = new ArrayList<>();
         if (resume.event().equals("score")) {
@@ -73,7 +69,7 @@ class StreamResumeTest {
     void anUpToDateClientResumesWithNothingReplayed() throws Exception {
         t = new TestServer(100);
         t.publish(t.events.score(0, "A", "{\"n\":1}"));
-        SseStream client = track(SseStream.open(t.http, t.uri("/events"), PositionCodec.encode(t.position()), null));
+        SseStream client = t.track(SseStream.open(t.http, t.uri("/events"), PositionCodec.encode(t.position()), null));
         assertEquals("{\"via\":\"none\",\"missed\":0}", client.nextOf(WAIT, "resume", "score").data());
         t.publish(t.events.score(0, "A", "{\"n\":2}"));
         assertEquals("{\"n\":2}", client.nextOf(WAIT, "score").data());
@@ -82,7 +78,7 @@ class StreamResumeTest {
     @Test
     void aFilteredClientIsToldTheFrontierSoItsResumePointStaysRecent() throws Exception {
         t = new TestServer(100);
-        SseStream onlyA = track(SseStream.open(t.http, t.uri("/events?channel=A&type=score")));
+        SseStream onlyA = t.track(SseStream.open(t.http, t.uri("/events?channel=A&type=score")));
         Await.until(WAIT, "told the frontier", () -> onlyA.lastEventId() != null);
         t.publish(t.events.score(0, "A", "{\"n\":1}"), t.events.score(1, "B", "{\"n\":2}"));
         assertEquals("{\"n\":1}", onlyA.nextOf(WAIT, "score").data());
@@ -100,7 +96,7 @@ class StreamResumeTest {
         t.publish(t.events.score(0, "A", "{\"n\":1}"), t.events.score(0, "A", "{\"n\":2}"),
                 t.events.score(0, "A", "{\"n\":3}"));
 
-        SseStream client = track(SseStream.open(t.http, t.uri("/events"), start, null));
+        SseStream client = t.track(SseStream.open(t.http, t.uri("/events"), start, null));
         var pending = t.kafkaResumes.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertNotNull(pending, "event 1 fell out of memory: a Kafka reader was asked for");
         // As a catch-up reader would: having read event 1, memory (events 2 and 3) takes over.
@@ -118,10 +114,5 @@ class StreamResumeTest {
         }
         assertEquals(List.of("{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":4}"), got);
         assertNull(t.kafkaResumes.poll());
-    }
-
-    private <T extends AutoCloseable> T track(T closeable) {
-        toClose.add(closeable);
-        return closeable;
     }
 }

@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -39,6 +40,7 @@ final class TestServer implements AutoCloseable {
             new AtomicReference<>(Health.starting(Map.of("detail", "waiting for Kafka")));
     final BlockingQueue<SseClient> kafkaResumes = new LinkedBlockingQueue<>();
     final Events events = new Events(Events.start());
+    private final List<AutoCloseable> clients = new ArrayList<>();
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(WAIT).build();
 
     TestServer(HubSettings hubSettings, WebSettings web) {
@@ -74,8 +76,21 @@ final class TestServer implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Closes {@code closeable} (a client stream) before the server, when the test ends. */
+    <T extends AutoCloseable> T track(T closeable) {
+        clients.add(closeable);
+        return closeable;
+    }
+
     @Override
     public void close() {
+        for (AutoCloseable c : clients) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing a test client", e);
+            }
+        }
         resumer.close();
         hub.close();
         server.close();
