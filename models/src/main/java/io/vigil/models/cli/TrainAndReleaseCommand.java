@@ -44,9 +44,10 @@ final class TrainAndReleaseCommand implements Callable<Integer> {
         // Connect first: a broker that cannot be reached should fail the job before hours of training.
         try (ModelRegistry registry = ModelsCli.registry()) {
             registry.ensureTopics();
-            List<ParallelTrainer.Outcome> outcomes = TrainCommand.train(data, training, dir, spec);
+            List<ChannelData> channels = data.load();
+            List<ParallelTrainer.Outcome> outcomes = TrainCommand.train(channels, data, training, dir, spec);
             List<String> trained = outcomes.stream().filter(ParallelTrainer.Outcome::ok).map(ParallelTrainer.Outcome::channelId).toList();
-            boolean evaluated = evaluate == null || trained.isEmpty() || evaluate(dir, trained);
+            boolean evaluated = evaluate == null || trained.isEmpty() || evaluate(channels, dir, trained);
             int released = trained.isEmpty() ? 1
                     : RegistryCommands.releaseAll(registry, dir, trained, spec.commandLine().getOut(), spec.commandLine().getErr());
             return released == 0 && evaluated && trained.size() == outcomes.size() ? 0 : 1;
@@ -58,11 +59,10 @@ final class TrainAndReleaseCommand implements Callable<Integer> {
      * run). The report is a by-product: if it fails, the models are still released and the exit code
      * says so.
      */
-    private boolean evaluate(Path dir, List<String> trained) {
+    private boolean evaluate(List<ChannelData> channels, Path dir, List<String> trained) {
         Map<String, ModelRelease> models = new HashMap<>();
         CandidateFiles.readAll(dir).stream().filter(m -> trained.contains(m.getChannelId()))
                 .forEach(m -> models.put(m.getChannelId(), m));
-        List<ChannelData> channels = data.load();
         try {
             EvaluateCommand.run(channels, models, List.of("lstm", "baseline", "rcf"), training.workers(channels.size()),
                     training.seed, evaluate, data.describe(channels.size()), spec);

@@ -33,15 +33,15 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<ParallelTrainer.Outcome> outcomes = train(data, training, out, spec);
+        List<ParallelTrainer.Outcome> outcomes = train(data.load(), data, training, out, spec);
         return outcomes.stream().allMatch(ParallelTrainer.Outcome::ok) ? 0 : 1;
     }
 
-    /** Loads, trains in parallel and prints the summary table; shared with train-and-release. */
-    static List<ParallelTrainer.Outcome> train(DataOptions data, TrainingOptions training, Path out, CommandSpec spec) {
+    /** Trains the loaded channels in parallel and prints the summary table; shared with train-and-release. */
+    static List<ParallelTrainer.Outcome> train(List<ChannelData> channels, DataOptions data, TrainingOptions training,
+            Path out, CommandSpec spec) {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        List<ChannelData> channels = data.load();
         if (channels.isEmpty()) {
             throw new IllegalArgumentException("no channels to train in " + data.describe(0));
         }

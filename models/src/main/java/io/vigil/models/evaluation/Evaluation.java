@@ -31,7 +31,13 @@ public final class Evaluation {
      * @param skipped channels a detector could not run on (no model), with the reason
      */
     public record Result(List<String> detectors, List<ChannelResult> channels, Map<String, Counts> fleet,
-            List<String> skipped) {}
+            List<String> skipped) {
+
+        /** The channels every detector ran on: the ones the fleet figures compare. */
+        public List<ChannelResult> compared() {
+            return Evaluation.compared(channels, detectors.size());
+        }
+    }
 
     private Evaluation() {}
 
@@ -65,22 +71,18 @@ public final class Evaluation {
                 results.add(f.get());
             }
             results.sort(Comparator.comparing(r -> r.channel().channelId()));
-            // Like for like: a channel one detector could not run on (no model) is left out of every sum.
-            Map<String, Counts> fleet = new LinkedHashMap<>();
-            for (Detector d : detectors) {
-                Counts sum = Counts.ZERO;
-                for (ChannelResult r : results) {
-                    if (r.counts().size() == detectors.size()) {
-                        sum = sum.plus(r.counts().get(d.name()));
-                    }
-                }
-                fleet.put(d.name(), sum);
-            }
+            List<String> names = detectors.stream().map(Detector::name).toList();
             List<String> sortedSkips;
             synchronized (skipped) {
                 sortedSkips = skipped.stream().sorted().toList();
             }
-            return new Result(detectors.stream().map(Detector::name).toList(), results, fleet, sortedSkips);
+            // Like for like: a channel one detector could not run on (no model) is left out of every sum.
+            List<ChannelResult> compared = compared(results, names.size());
+            Map<String, Counts> fleet = new LinkedHashMap<>();
+            for (String name : names) {
+                fleet.put(name, compared.stream().map(r -> r.counts().get(name)).reduce(Counts.ZERO, Counts::plus));
+            }
+            return new Result(names, results, fleet, sortedSkips);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -90,6 +92,10 @@ public final class Evaluation {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static List<ChannelResult> compared(List<ChannelResult> channels, int detectors) {
+        return channels.stream().filter(r -> r.detections().size() == detectors).toList();
     }
 
     static ChannelResult evaluate(ChannelData c, ModelRelease model, List<Detector> detectors, List<String> skipped) {

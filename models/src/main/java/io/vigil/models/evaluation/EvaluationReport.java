@@ -47,8 +47,7 @@ public final class EvaluationReport {
         StringBuilder s = new StringBuilder();
         s.append("| detector | channels | events | TP | FN | FP | precision | recall | F0.5 | corrected F0.5 (ESA-ADB) | point-wise F1 | points/s |\n");
         s.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        List<Evaluation.ChannelResult> ran = result.channels().stream()
-                .filter(r -> r.detections().size() == result.detectors().size()).toList();
+        List<Evaluation.ChannelResult> ran = result.compared();
         for (String d : result.detectors()) {
             Counts c = result.fleet().get(d);
             double pps = ran.stream().mapToDouble(r -> r.detections().get(d).pointsPerSecond()).average().orElse(Double.NaN);
