@@ -1,5 +1,6 @@
 package io.vigil.models.data;
 
+import io.vigil.datasets.LabelLines;
 import io.vigil.datasets.Timestamps;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -74,13 +75,12 @@ public final class CsvLoader {
     static Map<String, List<TimeWindow>> readLabels(Path file, java.util.Set<String> knownChannels) {
         Map<String, List<TimeWindow>> windows = new HashMap<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            // Comment lines (# ...) and blank lines may come anywhere, the header included.
             int lineNumber = 0;
             String header;
             do {
                 header = CsvLines.withoutBom(in.readLine());
                 lineNumber++;
-            } while (header != null && (header.isBlank() || header.stripLeading().startsWith("#")));
+            } while (header != null && LabelLines.isSkipped(header));
             if (header == null) {
                 throw new DataFormatException(file, lineNumber, "empty file; expected the header 'channel,start,end'");
             }
@@ -93,7 +93,7 @@ public final class CsvLoader {
             String line;
             while ((line = in.readLine()) != null) {
                 lineNumber++;
-                if (line.isBlank() || line.stripLeading().startsWith("#")) {
+                if (LabelLines.isSkipped(line)) {
                     continue;
                 }
                 List<String> f = CsvLines.split(file, lineNumber, line);

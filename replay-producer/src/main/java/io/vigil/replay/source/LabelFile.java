@@ -1,5 +1,6 @@
 package io.vigil.replay.source;
 
+import io.vigil.datasets.LabelLines;
 import io.vigil.datasets.Timestamps;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -34,7 +35,6 @@ public final class LabelFile {
     public static Map<String, List<LabelWindow>> load(Path file, Set<String> knownChannels) throws IOException {
         Map<String, List<LabelWindow>> windows = new LinkedHashMap<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            // Comment lines (# ...) and blank lines may come anywhere, the header included.
             int lineNo = 0;
             String header;
             do {
@@ -43,7 +43,7 @@ public final class LabelFile {
                     header = header.substring(1);
                 }
                 lineNo++;
-            } while (header != null && (header.isBlank() || header.stripLeading().startsWith("#")));
+            } while (header != null && LabelLines.isSkipped(header));
             List<String> columns = header == null ? List.of() : CsvRow.split(header.toLowerCase(java.util.Locale.ROOT));
             if (!(columns.equals(List.of("channel", "start", "end")) || columns.equals(List.of("channel", "start", "end", "kind")))) {
                 throw new IllegalArgumentException(file + ":" + lineNo + ": expected the header 'channel,start,end[,kind]', found '"
@@ -52,7 +52,7 @@ public final class LabelFile {
             String line;
             while ((line = in.readLine()) != null) {
                 lineNo++;
-                if (line.isBlank() || line.stripLeading().startsWith("#")) {
+                if (LabelLines.isSkipped(line)) {
                     continue;
                 }
                 String where = file + ":" + lineNo + ": ";
