@@ -129,7 +129,7 @@ public final class TopologyDetector implements io.vigil.models.evaluation.Detect
             double[] smoothed = nans(testSize);
             double[] threshold = nans(testSize);
             List<AnomalyEvent> events = new ArrayList<>();
-            String scoredBy = null;
+            ChannelScore lastTestScore = null;
             int scored = 0;
             long started = System.nanoTime();
             for (int i = 0; i < stream.size(); i++) {
@@ -148,7 +148,7 @@ public final class TopologyDetector implements io.vigil.models.evaluation.Detect
                         forecast[at] = s.getForecast();
                         smoothed[at] = s.getSmoothedError();
                         threshold[at] = s.getThreshold();
-                        scoredBy = s.getDetector() == Detector.LSTM ? "LSTM v" + s.getModelVersion() : s.getDetector().name();
+                        lastTestScore = s;
                     }
                 }
                 events.addAll(anomalies.readValuesToList());
@@ -166,6 +166,8 @@ public final class TopologyDetector implements io.vigil.models.evaluation.Detect
                         + " scores and " + letters.size() + " dead letters"
                         + (letters.isEmpty() ? "" : " (first: " + letters.get(0).getReason() + ": " + letters.get(0).getDetail() + ")"));
             }
+            String scoredBy = lastTestScore == null ? null : lastTestScore.getDetector() == Detector.LSTM
+                    ? "LSTM v" + lastTestScore.getModelVersion() : lastTestScore.getDetector().name();
             if (withModel && (scoredBy == null || !scoredBy.startsWith("LSTM"))) {
                 throw new IllegalStateException(channel.channelId() + ": the model was not applied, the test series was"
                         + " scored by " + scoredBy);
