@@ -66,7 +66,7 @@ public final class MemoryBudget {
 
     /** Resident memory of this process now ({@code VmRSS}), or -1 where /proc is missing. */
     public static long currentRssBytes() {
-        return Math.max(0, procStatus("VmRSS:"));
+        return procStatus("VmRSS:");
     }
 
     private static long physicalBytes() {
