@@ -48,6 +48,7 @@ public final class LocalStack implements AutoCloseable {
     private final List<ServiceProcess> jobs = new ArrayList<>();
     private final long started = System.nanoTime();
     private boolean closed;
+    private final Thread orphanGuard = new Thread(this::close, "local-stack-orphan-guard");
     private final Map<String, Double> readySeconds = new java.util.concurrent.ConcurrentHashMap<>();
 
     LocalStack(LocalStackConfig config) {
@@ -72,6 +73,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     void start() throws Exception {
+        // Whoever embeds the stack (a test fork killed on timeout included) must not leave JVMs behind.
+        Runtime.getRuntime().addShutdownHook(orphanGuard);
         checkPortsFree();
         wipe(config.workDir());
         Files.createDirectories(logDir);
@@ -213,6 +216,13 @@ public final class LocalStack implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        if (Thread.currentThread() != orphanGuard) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(orphanGuard);
+            } catch (IllegalStateException shuttingDown) {
+                // the guard runs anyway and finds nothing left to stop
+            }
+        }
         for (int i = services.size() - 1; i >= 0; i--) {
             services.get(i).close();
         }

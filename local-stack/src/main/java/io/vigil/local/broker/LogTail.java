@@ -7,7 +7,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
-/** The last lines of a log file, for error messages; reads only the file's end, however large it is. */
+/**
+ * The last lines of a log file, for error messages; reads only the file's end, however large it is. A
+ * failing JVM's shutdown can log enough to push the stack trace that explains it out of the last lines,
+ * so the exception causes logged before them are listed first.
+ */
 final class LogTail {
 
     private static final int MAX_BYTES = 64 * 1024;
@@ -22,7 +26,12 @@ final class LogTail {
             raf.seek(length - size);
             raf.readFully(bytes);
             List<String> all = Arrays.asList(new String(bytes, StandardCharsets.UTF_8).split("\r?\n"));
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+            int tailStart = Math.max(0, all.size() - lines);
+            List<String> causes = all.subList(0, tailStart).stream()
+                    .filter(line -> line.startsWith("Caused by:"))
+                    .toList();
+            String tail = String.join("\n", all.subList(tailStart, all.size()));
+            return causes.isEmpty() ? tail : String.join("\n", causes) + "\n...\n" + tail;
         } catch (IOException e) {
             return "(could not read " + file + ": " + e.getMessage() + ")";
         }

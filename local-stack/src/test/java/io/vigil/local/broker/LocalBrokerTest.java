@@ -75,9 +75,10 @@ class LocalBrokerTest {
                     () -> LocalBroker.start(options(taken.getLocalPort())));
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             System.out.printf("failed start reported after %d ms: %s%n", millis, e.getMessage());
+            // The exit is noticed (a start that ran into its timeout says "did not answer in time").
             assertTrue(e.getMessage().contains("exited with code"), e.getMessage());
-            assertTrue(e.getMessage().contains(String.valueOf(taken.getLocalPort())), "log tail names the port: " + e.getMessage());
-            assertTrue(millis < LocalBroker.DEFAULT_START_TIMEOUT.toMillis() / 2, "failed fast, not by timeout");
+            assertTrue(e.getMessage().contains("Socket server failed to bind to 127.0.0.1:" + taken.getLocalPort()),
+                    "the cause logged before the broker's shutdown lines is in the message: " + e.getMessage());
         }
     }
 

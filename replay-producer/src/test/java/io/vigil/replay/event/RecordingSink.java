@@ -1,8 +1,11 @@
 package io.vigil.replay.event;
 
 import io.vigil.avro.NodeState;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** Keeps everything a source emits, in order, with names instead of handles; a publisher that never fails. */
 public final class RecordingSink implements Publisher {
@@ -21,6 +24,7 @@ public final class RecordingSink implements Publisher {
     public final List<String> channels = new ArrayList<>();
     public final List<String> sources = new ArrayList<>();
     public final List<String> nodes = new ArrayList<>();
+    private final CountDownLatch firstPoint = new CountDownLatch(1);
 
     @Override
     public int channel(String channelId, String source) {
@@ -38,6 +42,12 @@ public final class RecordingSink implements Publisher {
     @Override
     public void point(int channel, long eventTime, double value) {
         events.add(new Point(channels.get(channel), eventTime, value));
+        firstPoint.countDown();
+    }
+
+    /** Waits, from another thread, until the first point has been emitted. */
+    public boolean awaitFirstPoint(Duration timeout) throws InterruptedException {
+        return firstPoint.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
