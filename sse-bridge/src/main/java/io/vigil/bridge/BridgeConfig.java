@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
  *   <tr><td>{@code bridge.lookback.scores}, {@code bridge.lookback.segments}</td><td>1000, 10000 records per partition read back at start</td></tr>
  *   <tr><td>{@code bridge.resume.concurrency}, {@code bridge.resume.max.records}</td><td>2 Kafka catch-up readers at a time, 1000000 records at most per resume</td></tr>
  *   <tr><td>{@code bridge.views.max.keys}, {@code bridge.views.segments}</td><td>100000 channels (and nodes), 5000 recent anomaly and label segments</td></tr>
+ *   <tr><td>{@code bridge.kafka.lookup.seconds}</td><td>5: how long one Kafka metadata or offset lookup may block before the feed backs off and says why</td></tr>
  * </table>
  *
  * <p>The listener binds to the loopback address by default so that a developer's dashboard is not
@@ -43,7 +44,8 @@ public record BridgeConfig(
         int resumeConcurrency,
         long resumeMaxRecords,
         int viewsMaxKeys,
-        int viewsSegments) {
+        int viewsSegments,
+        Duration kafkaLookupTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -52,6 +54,9 @@ public record BridgeConfig(
         requireText("schema.registry.url", schemaRegistryUrl);
         if (resumeConcurrency < 1 || resumeMaxRecords < 1 || viewsMaxKeys < 1 || viewsSegments < 1) {
             throw new IllegalArgumentException("bridge.resume.* and bridge.views.* must be positive");
+        }
+        if (kafkaLookupTimeout.isNegative() || kafkaLookupTimeout.isZero()) {
+            throw new IllegalArgumentException("bridge.kafka.lookup.seconds must be positive");
         }
     }
 
@@ -78,7 +83,8 @@ public record BridgeConfig(
                 s.getInt("bridge.resume.concurrency", 2),
                 s.getLong("bridge.resume.max.records", 1_000_000),
                 s.getInt("bridge.views.max.keys", 100_000),
-                s.getInt("bridge.views.segments", 5000));
+                s.getInt("bridge.views.segments", 5000),
+                Duration.ofSeconds(s.getLong("bridge.kafka.lookup.seconds", 5)));
     }
 
     /** Defaults with the given Kafka and registry, on a free loopback port: for tests. */
@@ -91,17 +97,22 @@ public record BridgeConfig(
 
     public BridgeConfig withWeb(WebSettings changed) {
         return new BridgeConfig(bootstrapServers, schemaRegistryUrl, changed, hub, lookback, resumeConcurrency,
-                resumeMaxRecords, viewsMaxKeys, viewsSegments);
+                resumeMaxRecords, viewsMaxKeys, viewsSegments, kafkaLookupTimeout);
     }
 
     public BridgeConfig withHub(HubSettings changed) {
         return new BridgeConfig(bootstrapServers, schemaRegistryUrl, web, changed, lookback, resumeConcurrency,
-                resumeMaxRecords, viewsMaxKeys, viewsSegments);
+                resumeMaxRecords, viewsMaxKeys, viewsSegments, kafkaLookupTimeout);
     }
 
     public BridgeConfig withResume(int concurrency, long maxRecords) {
         return new BridgeConfig(bootstrapServers, schemaRegistryUrl, web, hub, lookback, concurrency, maxRecords,
-                viewsMaxKeys, viewsSegments);
+                viewsMaxKeys, viewsSegments, kafkaLookupTimeout);
+    }
+
+    public BridgeConfig withKafkaLookupTimeout(Duration changed) {
+        return new BridgeConfig(bootstrapServers, schemaRegistryUrl, web, hub, lookback, resumeConcurrency,
+                resumeMaxRecords, viewsMaxKeys, viewsSegments, changed);
     }
 
     private static Set<String> list(String csv) {

@@ -32,9 +32,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SseBridge implements AutoCloseable {
 
-    /** How long one Kafka metadata or offset lookup may block before the feed backs off. */
-    static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
-
     private static final Logger log = LoggerFactory.getLogger(SseBridge.class);
 
     private final Deque<AutoCloseable> resources; // closed last-opened first
@@ -83,10 +80,10 @@ public final class SseBridge implements AutoCloseable {
             Views views = new Views(config.viewsMaxKeys(), config.viewsSegments());
             CatchUpReader.Factory readers = (client, from) -> new CatchUpReader(
                     KafkaConsumers.catchUp(config.bootstrapServers()), decoder, views::sourceOf, hub, client, from,
-                    config.resumeMaxRecords(), METADATA_TIMEOUT);
+                    config.resumeMaxRecords(), config.kafkaLookupTimeout());
             Resumer resumer = new Resumer(hub, readers, config.resumeConcurrency(), metrics.registry());
             Feed feed = new Feed(KafkaConsumers.feed(config.bootstrapServers()), decoder,
-                    new Ingest(views, hub, resumer), config.lookback(), METADATA_TIMEOUT, metrics.registry());
+                    new Ingest(views, hub, resumer), config.lookback(), config.kafkaLookupTimeout(), metrics.registry());
             WebServer web = WebServer.start(config.web(), hub, resumer, views,
                     () -> health(feed.status(), hub), metrics.registry());
             opened.push(web);

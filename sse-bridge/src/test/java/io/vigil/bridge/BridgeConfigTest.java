@@ -22,7 +22,7 @@ class BridgeConfigTest {
         assertEquals(new BridgeConfig("localhost:9092", "http://localhost:8081",
                 new WebSettings("127.0.0.1", 8080, null, Set.of(), 100, 200),
                 new HubSettings(1000, 20_000, Duration.ofSeconds(15), Duration.ofSeconds(60), 1000),
-                new Lookback(1000, 10_000), 2, 1_000_000, 100_000, 5000), config);
+                new Lookback(1000, 10_000), 2, 1_000_000, 100_000, 5000, Duration.ofSeconds(5)), config);
     }
 
     @Test
@@ -46,11 +46,12 @@ class BridgeConfigTest {
                 Map.entry("vigil.bridge.resume.concurrency", "1"),
                 Map.entry("vigil.bridge.resume.max.records", "100"),
                 Map.entry("vigil.bridge.views.max.keys", "11"),
-                Map.entry("vigil.bridge.views.segments", "12"))));
+                Map.entry("vigil.bridge.views.segments", "12"),
+                Map.entry("vigil.bridge.kafka.lookup.seconds", "13"))));
         assertEquals(new BridgeConfig("kafka:29092", "mock://t",
                 new WebSettings("0.0.0.0", 9999, "0123456789abcdef0123", Set.of("https://a.example", "https://b.example"), 10, 64),
                 new HubSettings(50, 0, Duration.ofSeconds(3), Duration.ofSeconds(9), 7),
-                new Lookback(5, 6), 1, 100, 11, 12), config);
+                new Lookback(5, 6), 1, 100, 11, 12, Duration.ofSeconds(13)), config);
         assertFalse(config.toString().contains("0123456789abcdef0123"), "the token is never printed");
     }
 
@@ -65,7 +66,8 @@ class BridgeConfigTest {
             Map.of("vigil.bridge.auth.token", "short"),
             Map.of("vigil.bridge.auth.token", "has a space in it, and long"),
             Map.of("vigil.bridge.lookback.scores", "-1"),
-            Map.of("vigil.bridge.resume.concurrency", "0")}) {
+            Map.of("vigil.bridge.resume.concurrency", "0"),
+            Map.of("vigil.bridge.kafka.lookup.seconds", "0")}) {
             assertThrows(IllegalArgumentException.class, () -> BridgeConfig.from(Settings.of(bad)), bad.toString());
         }
     }

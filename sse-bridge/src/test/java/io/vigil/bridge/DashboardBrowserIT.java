@@ -5,6 +5,7 @@ import io.vigil.avro.ChannelScore;
 import io.vigil.avro.Detector;
 import io.vigil.avro.NodeLiveness;
 import io.vigil.avro.NodeState;
+import io.vigil.bridge.testing.Await;
 import io.vigil.bridge.testing.Producer;
 import io.vigil.bridge.web.WebSettings;
 import io.vigil.schemas.registry.MockSchemaRegistry;
@@ -112,6 +113,8 @@ class DashboardBrowserIT {
         BridgeConfig config = BridgeConfig.local(kafka.bootstrapServers(), "mock://" + scope)
                 .withWeb(WebSettings.local(port));
         bridge = SseBridge.start(config);
+        // A page opened before the feed has read the look-back would get everything as live events.
+        Await.bridgeReady(WAIT, port);
         browser = chromium();
         browser.get("http://127.0.0.1:" + port + "/");
 

@@ -26,7 +26,8 @@ class SseBridgeTest {
 
     @Test
     void withoutABrokerItServesAndSaysStartingAndStopsPromptly() throws Exception {
-        BridgeConfig config = BridgeConfig.local("127.0.0.1:" + unusedPort(), "mock://unused");
+        BridgeConfig config = BridgeConfig.local("127.0.0.1:" + unusedPort(), "mock://unused")
+                .withKafkaLookupTimeout(Duration.ofSeconds(60));
         SseBridge bridge = SseBridge.start(config, new Decoders(never(), never(), never(), never()));
         try {
             assertEquals("http://127.0.0.1:" + bridge.port() + "/", bridge.url());
@@ -55,8 +56,9 @@ class SseBridgeTest {
             long start = System.nanoTime();
             bridge.close();
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            // The feed is blocked in a 5 s metadata lookup; close must interrupt it, not wait it out.
-            assertTrue(took.compareTo(Duration.ofSeconds(4)) < 0, "close took " + took);
+            // The feed is blocked in a 60 s metadata lookup; close must interrupt it, not wait it out.
+            System.out.println("close took " + took);
+            assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, "close took " + took);
         }
         bridge.close(); // idempotent
     }

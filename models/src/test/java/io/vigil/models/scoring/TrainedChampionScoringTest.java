@@ -134,8 +134,9 @@ class TrainedChampionScoringTest {
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
             KafkaStreams streams = new KafkaStreams(VigilTopology.build(config, meters), config.streamsProperties());
             try {
-                streams.start();
+                // All on the broker before the stream thread's first fetch: the timestamps alone decide the order.
                 produce(kafka, config, release, values);
+                streams.start();
                 List<ChannelScore> scores = kafka.readCommitted(Topics.SCORES.name(),
                         AvroSerde.configured(ChannelScore.class, config.serdeConfig(), false).deserializer(), POINTS, Duration.ofSeconds(1));
                 List<AnomalyEvent> events = kafka.readCommitted(Topics.ANOMALIES.name(),

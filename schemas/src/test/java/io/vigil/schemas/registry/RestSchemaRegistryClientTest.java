@@ -145,14 +145,14 @@ class RestSchemaRegistryClientTest {
 
     @Test
     void slowAnswersTimeOutAndCountAsOutage() {
-        server.delayNext(3_000);
+        server.delayNext(30_000); // interrupted when the server closes
         RestSchemaRegistryClient client = new RestSchemaRegistryClient(List.of(server.url()),
                 new RestSchemaRegistryClient.Options(null, 1, Duration.ZERO, Duration.ofSeconds(1), Duration.ofMillis(300)));
         long started = System.nanoTime();
         RegistryException e = assertThrows(RegistryException.class, () -> client.getById(1));
         assertEquals(RegistryException.NO_STATUS, e.httpStatus());
         assertTrue(e.isTransient());
-        assertTrue((System.nanoTime() - started) / 1_000_000 < 2_500, "gave up at the request timeout");
+        assertTrue((System.nanoTime() - started) / 1_000_000 < 10_000, "gave up at the request timeout, not the answer");
     }
 
     @Test

@@ -87,11 +87,11 @@ public final class FanOutHub implements AutoCloseable {
         SseClient client = new SseClient(exchange, sink, lane, log, filter, settings.queueSize(), meters);
         connected.add(client);
         lane.add(client);
+        // Runs once (SseClient.close). The slot goes first: whoever sees the client gone may connect at once.
         client.onClose(() -> {
-            if (connected.remove(client)) {
-                lane.remove(client);
-                release();
-            }
+            release();
+            lane.remove(client);
+            connected.remove(client);
         });
         if (closed) {
             client.close();

@@ -126,8 +126,10 @@ class FeedTest {
         Await.until(WAIT, "two records", () -> sink.records.size() == 2);
         first.setPollException(new KafkaException("broker went away"));
 
-        Await.until(WAIT, "the second consumer assigned", () -> !second.assignment().isEmpty());
-        assertEquals(2, second.position(S0), "positioned after the last record the first one handed on");
+        // Assigned, then positioned: wait for the seek, not just the assignment.
+        Await.until(WAIT, "the second consumer positioned", () -> second.seeks.containsKey(S0));
+        assertEquals(2, second.seeks.get(S0), "positioned after the last record the first one handed on");
+        assertEquals(2, second.position(S0));
         second.addRecord(record(SCORES, 0, 2, encode(Scores.score("A", 3, 0.5, null))));
         Await.until(WAIT, "the third record", () -> sink.records.size() == 3);
         assertEquals(List.of("score A@0", "score A@1", "score A@2"), sink.records);
@@ -244,9 +246,16 @@ class FeedTest {
      */
     private static final class FakeBroker extends MockConsumer<byte[], byte[]> {
         private final AtomicInteger metadataFailures = new AtomicInteger();
+        final Map<TopicPartition, Long> seeks = new java.util.concurrent.ConcurrentHashMap<>();
 
         FakeBroker() {
             super("earliest");
+        }
+
+        @Override
+        public synchronized void seek(TopicPartition partition, long offset) {
+            super.seek(partition, offset);
+            seeks.put(partition, offset);
         }
 
         void failMetadataCalls(int times) {

@@ -73,6 +73,9 @@ class ScoringIntegrationTest {
         KafkaStreams streams = new KafkaStreams(VigilTopology.build(config, new SimpleMeterRegistry()),
                 config.streamsProperties());
         try {
+            // On the broker before the stream thread's first fetch, and timestamped before every point: a
+            // task takes its inputs in timestamp order, so the release is applied before ch-0's first point.
+            releaseModels(config);
             streams.start();
             int good = produce(config);
             int bad = 4;
@@ -107,28 +110,35 @@ class ScoringIntegrationTest {
         }
     }
 
-    /** Produces the good points of every channel with three bad records in between; returns the good count. */
-    private int produce(TopologyConfig config) {
-        var pointSerializer = AvroSerde.configured(TelemetryPoint.class, config.serdeConfig(), false).serializer();
+    /** A champion for ch-0 and, for ch-1, a release whose checksum does not match its parameters. */
+    private void releaseModels(TopologyConfig config) throws Exception {
+        var releases = AvroSerde.configured(ModelRelease.class, config.serdeConfig(), false).serializer();
+        LstmArchitecture shape = TestModels.shape(1, 8);
+        ModelRelease champion = TestModels.champion("ch-0", 1, shape, TestModels.randomParameters(shape, 1), -1, 2,
+                TestModels.SMALL).build();
+        ModelRelease tampered = TestModels.champion("ch-1", 1, shape, TestModels.randomParameters(shape, 2), -1, 2,
+                TestModels.SMALL).setChecksum(champion.getChecksum()).build();
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (ModelRelease release : List.of(champion, tampered)) {
+                producer.send(new ProducerRecord<>(Topics.MODELS.name(), null, 1_600_000_000_000L,
+                        key(release.getChannelId()), releases.serialize(Topics.MODELS.name(), release))).get();
+            }
+        }
+    }
+
+    private KafkaProducer<byte[], byte[]> producer() {
         Map<String, Object> props = Map.of(
                 "bootstrap.servers", kafka.bootstrapServers(),
                 "enable.idempotence", true,
                 "acks", "all");
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Produces the good points of every channel with three bad records in between; returns the good count. */
+    private int produce(TopologyConfig config) {
+        var pointSerializer = AvroSerde.configured(TelemetryPoint.class, config.serdeConfig(), false).serializer();
         int count = 0;
-        try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            // Timestamped before every point: a task takes its inputs in timestamp order, so the
-            // release is applied before ch-0's first point.
-            var releases = AvroSerde.configured(ModelRelease.class, config.serdeConfig(), false).serializer();
-            LstmArchitecture shape = TestModels.shape(1, 8);
-            ModelRelease champion = TestModels.champion("ch-0", 1, shape, TestModels.randomParameters(shape, 1), -1, 2,
-                    TestModels.SMALL).build();
-            ModelRelease tampered = TestModels.champion("ch-1", 1, shape, TestModels.randomParameters(shape, 2), -1, 2,
-                    TestModels.SMALL).setChecksum(champion.getChecksum()).build();
-            for (ModelRelease release : List.of(champion, tampered)) {
-                producer.send(new ProducerRecord<>(Topics.MODELS.name(), null, 1_600_000_000_000L,
-                        key(release.getChannelId()), releases.serialize(Topics.MODELS.name(), release)));
-            }
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (int i = 0; i < POINTS_PER_CHANNEL; i++) {
                 for (int c = 0; c < CHANNELS; c++) {
                     String channel = "ch-" + c;
