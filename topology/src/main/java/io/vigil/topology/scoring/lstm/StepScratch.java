@@ -12,6 +12,8 @@ final class StepScratch {
     float[] z = new float[0];
     /** The hidden outputs a layer multiplies, [h_below, h], scaled for binary16 weights. */
     float[] u = new float[0];
+    /** Per unit, a layer's tanh of its new cell state. */
+    float[] t = new float[0];
 
     static StepScratch forStep(LstmParameters p) {
         StepScratch s = PER_THREAD.get();
@@ -19,6 +21,7 @@ final class StepScratch {
             // Grown only: a thread stepping channels of several sizes must not allocate per step.
             s.z = new float[4 * p.units()];
             s.u = new float[2 * p.units()];
+            s.t = new float[p.units()];
         }
         return s;
     }

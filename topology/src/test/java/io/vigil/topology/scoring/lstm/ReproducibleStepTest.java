@@ -1,0 +1,70 @@
+package io.vigil.topology.scoring.lstm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.avro.LstmArchitecture;
+import io.vigil.topology.scoring.lstm.LstmParameters.Precision;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The vector pass forecasts the same bits in an interpreting JVM (the Vector API's plain-Java
+ * implementation, as a scorer runs right after a start) as in this one once C2 has compiled it, so
+ * a replay or a restarted scorer forecasts what the first run forecast.
+ */
+class ReproducibleStepTest {
+
+    private static final int STEPS = 60;
+
+    /** Runs in the child JVM: the forecasts' bits, one per line. */
+    public static void main(String[] args) {
+        for (String bits : forecastBits()) {
+            System.out.println(bits);
+        }
+    }
+
+    private static List<String> forecastBits() {
+        LstmForwardPass pass = LstmForwardPasses.vector();
+        // 16 units: 64 gates, whole vectors of 8 or 16 lanes, the accumulate kernel's main loop included.
+        LstmArchitecture a = TestNetworks.shape(2, 16);
+        float[] xs = TestNetworks.series(STEPS, 3);
+        List<String> bits = new ArrayList<>();
+        for (Precision precision : Precision.values()) {
+            LstmParameters p = LstmParameters.fromFloats(a, TestNetworks.randomFlat(a, 11), precision);
+            LstmState state = LstmState.zero(a);
+            for (float x : xs) {
+                bits.add(precision + " " + Integer.toHexString(Float.floatToRawIntBits(pass.step(p, state, x))));
+            }
+        }
+        return bits;
+    }
+
+    @Test
+    void anInterpretedStepAndACompiledOneGiveTheSameBits() throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(List.of(java, "-Xint", "--add-modules", "jdk.incubator.vector",
+                "-cp", System.getProperty("java.class.path"), ReproducibleStepTest.class.getName()))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(child.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, child.exitValue(), out);
+        List<String> interpreted = out.lines().toList();
+
+        // Enough steps for C2 to compile the pass (Java 17's thresholds are ~10k invocations or loops).
+        for (int round = 0; round < 1000; round++) {
+            forecastBits();
+        }
+        assertEquals(2 * STEPS, interpreted.size(), out);
+        List<String> compiled = forecastBits();
+        for (int i = 0; i < compiled.size(); i++) {
+            assertEquals(interpreted.get(i), compiled.get(i), "forecast " + i % STEPS + " (interpreted vs compiled)");
+        }
+    }
+}
