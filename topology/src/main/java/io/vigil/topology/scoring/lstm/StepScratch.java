@@ -14,6 +14,8 @@ final class StepScratch {
     float[] u = new float[0];
     /** Per unit, a layer's tanh of its new cell state. */
     float[] t = new float[0];
+    /** One float per vector lane, for a horizontal sum in a fixed order (sized by the vector pass). */
+    float[] lanes = new float[0];
 
     static StepScratch forStep(LstmParameters p) {
         StepScratch s = PER_THREAD.get();

@@ -51,6 +51,9 @@ final class VectorForwardPass implements LstmForwardPass {
     public float step(LstmParameters p, LstmState state, float x) {
         p.checkSteppable(state);
         StepScratch scratch = StepScratch.forStep(p);
+        if (scratch.lanes.length != L) {
+            scratch.lanes = new float[L];
+        }
         float[] z = scratch.z;
         float[] u = scratch.u;
         boolean half = p.halfRows != null;
@@ -68,7 +71,7 @@ final class VectorForwardPass implements LstmForwardPass {
             updateCells(z, h, state.c[l], scratch.t);
             below = h;
         }
-        return dot(p.dense[0], below, p.denseBias[0]);
+        return dot(p.dense[0], below, p.denseBias[0], scratch.lanes);
     }
 
     /**
@@ -190,14 +193,18 @@ final class VectorForwardPass implements LstmForwardPass {
         ScalarForwardPass.updateCells(z, h, c, bound, units);
     }
 
-    private static float dot(float[] w, float[] h, float bias) {
+    private static float dot(float[] w, float[] h, float bias, float[] lanes) {
         int bound = F.loopBound(w.length);
         FloatVector sum = FloatVector.zero(F);
         int j = 0;
         for (; j < bound; j += L) {
             sum = FloatVector.fromArray(F, w, j).fma(FloatVector.fromArray(F, h, j), sum);
         }
-        float total = bias + sum.reduceLanes(VectorOperators.ADD);
+        sum.intoArray(lanes, 0);
+        float total = bias;
+        for (float lane : lanes) { // in lane order: reduceLanes(ADD) leaves the order open
+            total += lane;
+        }
         for (; j < w.length; j++) {
             total += w[j] * h[j];
         }
