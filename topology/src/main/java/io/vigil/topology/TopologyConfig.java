@@ -23,6 +23,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param streamThreads stream threads in this instance
  * @param replicationFactor replication of changelog and repartition topics (1 for one local broker)
  * @param commitIntervalMs how often transactions commit; bounds end-to-end latency under exactly-once
+ * @param storeCacheBytes Kafka Streams' record cache over the scorer's stores, shared by the instance's
+ *     threads ({@code statestore.cache.max.bytes}); 0 sends every write to RocksDB and the changelog
  * @param metricsPort port of the Prometheus endpoint, 0 to disable it
  * @param baseline settings of the fallback detector for channels without a model
  * @param scoring model cache, weight precision and the long-gap rule of the LSTM scorer
@@ -36,6 +38,7 @@ public record TopologyConfig(
         int streamThreads,
         int replicationFactor,
         long commitIntervalMs,
+        long storeCacheBytes,
         int metricsPort,
         BaselineDetector.Settings baseline,
         ScoringSettings scoring,
@@ -50,6 +53,7 @@ public record TopologyConfig(
                 s.getInt("stream.threads", 1),
                 s.getInt("replication.factor", 1),
                 s.getLong("commit.interval.ms", 100),
+                s.getLong("store.cache.bytes", 10L << 20),
                 s.getInt("metrics.port", 9404),
                 new BaselineDetector.Settings(
                         s.getInt("baseline.error.span", BaselineDetector.Settings.DEFAULT.errorSpan()),
@@ -99,6 +103,7 @@ public record TopologyConfig(
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, storeCacheBytes);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
         // Changelogs carry the input's event time, which a fast replay puts far ahead of the clock.
         p.put(StreamsConfig.topicPrefix(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG), Long.toString(Long.MAX_VALUE));

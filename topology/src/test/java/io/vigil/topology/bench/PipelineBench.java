@@ -35,7 +35,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The scorer end to end on a real broker (in-process KRaft, so broker and scorer share the machine's
@@ -52,7 +51,7 @@ import org.apache.kafka.streams.StreamsConfig;
  *   -Dexec.args="-Xmx4g --add-modules jdk.incubator.vector -cp %classpath io.vigil.topology.bench.PipelineBench 1000 2600 10485760"
  * </pre>
  * Arguments: channels (1000), points per channel (2600), the store cache in bytes
- * ({@code statestore.cache.max.bytes}; 0 turns caching off), weight precision (float32 or half).
+ * ({@code store.cache.bytes}; 0 turns caching off), weight precision (float32 or half).
  */
 public final class PipelineBench {
 
@@ -71,13 +70,13 @@ public final class PipelineBench {
                     "vigil.schema.registry.url", scope,
                     "vigil.state.dir", Files.createTempDirectory("pipeline-bench").toString(),
                     "vigil.application.id", "pipeline-bench",
-                    "vigil.scoring.model.precision", precision)));
+                    "vigil.scoring.model.precision", precision,
+                    "vigil.store.cache.bytes", Long.toString(cacheBytes))));
             // Recent event times: the broker's retention check deletes whole logs of data older than retention.
             long t0 = System.currentTimeMillis() - points * 60_000L;
             long total = load(kafka, config, channels, points, t0);
 
             Properties props = config.streamsProperties();
-            props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, cacheBytes);
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             try (KafkaStreams streams = new KafkaStreams(VigilTopology.build(config, new SimpleMeterRegistry()), props);
                  Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
