@@ -219,7 +219,7 @@ class ReplayIntegrationTest {
                 "{\"realTraffic/nab_speed.csv\": [[\"2015-09-01 00:05:00.000000\", \"2015-09-01 00:05:00.000000\"]]}");
         Path telemanom = dir.resolve("telemanom");
         Files.createDirectories(telemanom.resolve("test"));
-        Files.write(telemanom.resolve("test/TM-1.npy"), io.vigil.replay.source.NpyFixture.npy(1,
+        Files.write(telemanom.resolve("test/TM-1.npy"), io.vigil.datasets.NpyFiles.npy(1,
                 new double[][] {{0.1, 0}, {0.2, 1}, {0.9, 0}, {0.3, 0}}));
         Files.writeString(telemanom.resolve("labeled_anomalies.csv"),
                 "chan_id,spacecraft,anomaly_sequences,class,num_values\nTM-1,SMAP,\"[[2, 2]]\",[point],4\n");

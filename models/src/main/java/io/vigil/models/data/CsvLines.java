@@ -1,5 +1,6 @@
 package io.vigil.models.data;
 
+import io.vigil.datasets.DataFormatException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

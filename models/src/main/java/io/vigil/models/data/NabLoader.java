@@ -1,5 +1,6 @@
 package io.vigil.models.data;
 
+import io.vigil.datasets.DataFormatException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;

@@ -1,5 +1,7 @@
 package io.vigil.models.data;
 
+import io.vigil.datasets.DataFormatException;
+import io.vigil.datasets.Npy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,8 +52,8 @@ public final class TelemanomLoader {
             }
             Path trainFile = root.resolve("train").resolve(row.channel() + ".npy");
             Path testFile = root.resolve("test").resolve(row.channel() + ".npy");
-            NpyReader.Column train = NpyReader.readFirstColumn(trainFile);
-            NpyReader.Column test = NpyReader.readFirstColumn(testFile);
+            Npy.Column train = finite(trainFile, Npy.readFirstColumn(trainFile));
+            Npy.Column test = finite(testFile, Npy.readFirstColumn(testFile));
             if (test.rows() != row.numValues()) {
                 throw new DataFormatException(testFile, "has " + test.rows() + " rows but " + LABELS + " line "
                         + row.line() + " says num_values " + row.numValues() + "; its labels would point at the wrong values");
@@ -63,6 +65,18 @@ public final class TelemanomLoader {
                     null, null, row.labels(), List.of()));
         }
         return channels;
+    }
+
+    /** A model cannot learn from NaN or infinity, and a label index past one would be off. */
+    private static Npy.Column finite(Path file, Npy.Column column) {
+        double[] values = column.values();
+        for (int r = 0; r < values.length; r++) {
+            if (!Double.isFinite(values[r])) {
+                throw new DataFormatException(file, "row " + r + " (0-based), column 0 is " + values[r]
+                        + "; values must be finite");
+            }
+        }
+        return column;
     }
 
     /** The rows of {@code labeled_anomalies.csv} by channel, in file order. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.datasets.DataFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -78,6 +79,15 @@ class TelemanomLoaderTest {
         DataFormatException missing = assertThrows(DataFormatException.class,
                 () -> Layout.TELEMANOM.load(root, Layout.Options.defaults()));
         assertTrue(missing.getMessage().contains("train/P-2.npy: no such file"), missing.getMessage());
+
+        Fixtures.text(labels, HEADER + "P-1,SMAP,[],[],20\n");
+        double[][] withNan = Fixtures.ramp(20, 0);
+        withNan[4][0] = Double.NaN;
+        Fixtures.npy(root.resolve("test/P-1.npy"), withNan, 1);
+        DataFormatException nan = assertThrows(DataFormatException.class,
+                () -> Layout.TELEMANOM.load(root, Layout.Options.defaults()));
+        assertTrue(nan.getMessage().contains("test/P-1.npy: row 4 (0-based), column 0 is NaN; values must be finite"),
+                nan.getMessage());
 
         Files.delete(labels);
         DataFormatException noRoot = assertThrows(DataFormatException.class,

@@ -1,5 +1,6 @@
 package io.vigil.replay.source;
 
+import io.vigil.datasets.Npy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +73,7 @@ public final class TelemanomDataset {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(where + "channel '" + row.channel() + "' has no test series " + file);
         }
-        double[] values = Npy.readColumn(file, 0);
+        double[] values = Npy.readFirstColumn(file).values();
         if (values.length != row.numValues()) {
             throw new IllegalArgumentException(where + "num_values is " + row.numValues() + " but " + file + " has "
                     + values.length + " rows");

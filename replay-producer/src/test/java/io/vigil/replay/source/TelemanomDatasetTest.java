@@ -1,6 +1,6 @@
 package io.vigil.replay.source;
 
-import static io.vigil.replay.source.NpyFixture.npy;
+import static io.vigil.datasets.NpyFiles.npy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

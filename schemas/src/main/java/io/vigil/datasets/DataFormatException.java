@@ -1,4 +1,4 @@
-package io.vigil.models.data;
+package io.vigil.datasets;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package io.vigil.models.data;
+package io.vigil.datasets;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,15 +13,18 @@ import java.util.regex.Pattern;
 /**
  * Reads column 0 of a NumPy {@code .npy} file (format versions 1, 2 and 3): a 1-D array, or a 2-D
  * array whose first column is the value (Telemanom's SMAP/MSL files: the value, then one-hot command
- * flags). Elements are float64 or float32, either byte order, C or Fortran order.
+ * flags). Elements are float64 or float32, either byte order, C or Fortran order. Shared by the
+ * trainer and the replay producer, so both read a data set alike.
  *
  * <p>The header is the Python dict literal NumPy writes, e.g.
  * {@code {'descr': '<f8', 'fortran_order': False, 'shape': (2872, 25), }}, after the magic
  * {@code \x93NUMPY}, the version and the header length (2 bytes in version 1, 4 in later ones, little
- * endian). Anything else (object arrays, other dtypes, 3-D arrays, truncated or over-long data, a NaN
- * value) is a {@link DataFormatException} naming the file and what is wrong.
+ * endian). Anything else (object arrays, other dtypes, 3-D arrays, truncated or over-long data) is a
+ * {@link DataFormatException} naming the file and what is wrong. Values are returned as stored, NaN
+ * included: whether a NaN is an error is the reader's caller's rule (the trainer refuses one, a replay
+ * sends it on for the scorer to dead-letter).
  */
-public final class NpyReader {
+public final class Npy {
 
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
@@ -31,7 +34,7 @@ public final class NpyReader {
     /** Column 0 of an array of {@code rows} x {@code columns} ({@code columns} is 1 for a 1-D array). */
     public record Column(int rows, int columns, double[] values) {}
 
-    private NpyReader() {}
+    private Npy() {}
 
     public static Column readFirstColumn(Path file) {
         byte[] bytes;
@@ -115,12 +118,7 @@ public final class NpyReader {
         for (int r = 0; r < rows; r++) {
             long element = fortran ? r : r * columns;
             int offset = (int) (element * itemSize);
-            double v = itemSize == 8 ? data.getDouble(offset) : data.getFloat(offset);
-            if (!Double.isFinite(v)) {
-                throw new DataFormatException(file, "row " + r + " (0-based), column 0 is " + v
-                        + "; values must be finite");
-            }
-            values[r] = v;
+            values[r] = itemSize == 8 ? data.getDouble(offset) : data.getFloat(offset);
         }
         return new Column((int) rows, (int) columns, values);
     }
