@@ -1,5 +1,6 @@
 package io.vigil.models.data;
 
+import io.vigil.datasets.TimeWindow;
 import io.vigil.datasets.DataFormatException;
 import io.vigil.datasets.LabelLines;
 import io.vigil.datasets.Timestamps;

@@ -1,5 +1,6 @@
 package io.vigil.models.data;
 
+import io.vigil.datasets.TimeWindow;
 import io.vigil.datasets.Timestamps;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.datasets.DataFormatException;
+import io.vigil.datasets.NabWindows;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -44,13 +45,13 @@ class NabLoaderTest {
         assertEquals(15.0, quiet.test()[0], "the test part continues where training ends");
         assertEquals(quiet.trainTimes()[14] + 300_000, quiet.testTimes()[0]);
         // 05:00 is point 60, 05:20 point 64: test indices 45..49.
-        assertEquals(List.of(new LabelRange(45, 49, "")), quiet.labels());
+        assertEquals(List.of(new LabelRange(45, 49, NabWindows.KIND)), quiet.labels());
 
         ChannelData early = channels.get(0);
         assertEquals(10, early.train().length, "training stops where the first window (point 10) starts");
         assertTrue(early.notes().stream().anyMatch(n -> n.contains("first labeled window")), early.notes().toString());
         // 00:50..01:00 = points 10..12 -> 0..2; 07:00..07:02 = point 84 only -> 74.
-        assertEquals(List.of(new LabelRange(0, 2, ""), new LabelRange(74, 74, "")), early.labels());
+        assertEquals(List.of(new LabelRange(0, 2, NabWindows.KIND), new LabelRange(74, 74, NabWindows.KIND)), early.labels());
 
         List<ChannelData> byPath = Layout.NAB.load(root, new Layout.Options(null, 0.5, Set.of("realKnownCause/quiet")));
         assertEquals(50, byPath.get(0).train().length);
@@ -82,7 +83,7 @@ class NabLoaderTest {
         Fixtures.series(data, 20);
 
         assertBad(labels, "{\"c/s.csv\": [[\"2024-01-01 00:00:00\", \"2024-01-01 00:05:00\"]\n,}", labels, 2, "not valid JSON");
-        assertBad(labels, "{\n\"c/s.csv\": [[\"2024-01-01 00:00:00\"]]}", labels, 2, "expected a timestamp string in \"c/s.csv\", found ']'");
+        assertBad(labels, "{\n\"c/s.csv\": [[\"2024-01-01 00:00:00\"]]}", labels, 2, "expected a timestamp string in 'c/s.csv', found ']'");
         assertBad(labels, "{\n\"c/s.csv\": [\n[\"2024-01-01 00:10:00\", \"2024-01-01 00:00:00\"]]}", labels, 3, "ends before it starts");
         assertBad(labels, "{\n\"c/s.csv\": [\n[\"soon\", \"later\"]]}", labels, 3, "unreadable timestamp 'soon'");
         assertBad(labels, "[]", labels, 1, "expected an object");

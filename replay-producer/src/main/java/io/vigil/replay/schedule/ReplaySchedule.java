@@ -1,9 +1,9 @@
 package io.vigil.replay.schedule;
 
+import io.vigil.datasets.TimeWindow;
 import io.vigil.replay.event.EventSink;
 import io.vigil.replay.event.EventSource;
 import io.vigil.replay.event.TimeHeap;
-import io.vigil.replay.source.LabelWindow;
 import io.vigil.replay.source.Series;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +47,7 @@ public final class ReplaySchedule implements EventSource {
     private final double[][] values;
     private final int[] first;
     private final long[] shift;
-    private final List<List<LabelWindow>> labels = new ArrayList<>();
+    private final List<List<TimeWindow>> labels = new ArrayList<>();
     private final boolean anyLabels;
     private final long origin;
     private final long lapLength;
@@ -95,7 +95,7 @@ public final class ReplaySchedule implements EventSource {
             if (first[s] + 1 < times[s].length) {
                 step = Math.min(step, times[s][first[s] + 1] - firstTime);
             }
-            List<LabelWindow> kept = one.labels().stream().filter(w -> w.end() >= firstTime).toList();
+            List<TimeWindow> kept = one.labels().stream().filter(w -> w.end() >= firstTime).toList();
             labels.add(kept);
             hasLabels |= !kept.isEmpty();
         }
@@ -178,7 +178,7 @@ public final class ReplaySchedule implements EventSource {
         boolean any = false;
         for (int s = 0; s < series.size(); s++) {
             long by = shift[s] + lap * lapLength;
-            for (LabelWindow w : labels.get(s)) {
+            for (TimeWindow w : labels.get(s)) {
                 sink.label(handles[s], publishedAt, w.start() + by, w.end() + by, w.kind());
                 any = true;
             }

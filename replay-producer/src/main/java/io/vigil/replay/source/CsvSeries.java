@@ -1,5 +1,6 @@
 package io.vigil.replay.source;
 
+import io.vigil.datasets.TimeWindow;
 import io.vigil.datasets.Timestamps;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -28,7 +29,7 @@ public record CsvSeries(String channelId, long[] times, double[] values, List<St
     }
 
     /** This file's points as a replayable series with the given source and ground truth. */
-    public Series toSeries(String source, List<LabelWindow> labels) {
+    public Series toSeries(String source, List<TimeWindow> labels) {
         return new Series(channelId, source, times, values, labels);
     }
 

@@ -1,5 +1,6 @@
 package io.vigil.replay.source;
 
+import io.vigil.datasets.TimeWindow;
 import io.vigil.datasets.LabelLines;
 import io.vigil.datasets.Timestamps;
 import java.io.BufferedReader;
@@ -32,8 +33,8 @@ public final class LabelFile {
     }
 
     /** Windows by channel id; every channel named must be in {@code knownChannels}. */
-    public static Map<String, List<LabelWindow>> load(Path file, Set<String> knownChannels) throws IOException {
-        Map<String, List<LabelWindow>> windows = new LinkedHashMap<>();
+    public static Map<String, List<TimeWindow>> load(Path file, Set<String> knownChannels) throws IOException {
+        Map<String, List<TimeWindow>> windows = new LinkedHashMap<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             int lineNo = 0;
             String header;
@@ -76,7 +77,7 @@ public final class LabelFile {
                     throw new IllegalArgumentException(where + "end " + fields.get(2) + " is before start " + fields.get(1));
                 }
                 String kind = fields.size() == 4 && !fields.get(3).isEmpty() ? fields.get(3) : DEFAULT_KIND;
-                windows.computeIfAbsent(channel, c -> new ArrayList<>()).add(new LabelWindow(start, end, kind));
+                windows.computeIfAbsent(channel, c -> new ArrayList<>()).add(new TimeWindow(start, end, kind));
             }
         }
         return windows;

@@ -1,5 +1,6 @@
 package io.vigil.replay.source;
 
+import io.vigil.datasets.NabWindows;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -64,7 +65,7 @@ public final class NabDataset {
     /** Loads the selected series; {@code strict} as in {@link CsvSeries#load(Path, String, boolean)}. */
     public static LoadResult load(Path root, Selection selection, boolean strict) throws IOException {
         Path dataDir = root.resolve("data");
-        Path labelsFile = root.resolve("labels").resolve("combined_windows.json");
+        Path labelsFile = root.resolve(NabWindows.FILE);
         if (!Files.isDirectory(dataDir)) {
             throw new IllegalArgumentException(root + ": not a NAB root (no data/ directory)");
         }

@@ -1,5 +1,6 @@
 package io.vigil.replay.source;
 
+import io.vigil.datasets.TimeWindow;
 import java.util.Comparator;
 import java.util.List;
 
@@ -10,7 +11,7 @@ import java.util.List;
  *
  * @param source what {@code TelemetryPoint.source} and {@code LabelSegment.source} say, e.g. {@code nab}
  */
-public record Series(String channelId, String source, long[] times, double[] values, List<LabelWindow> labels) {
+public record Series(String channelId, String source, long[] times, double[] values, List<TimeWindow> labels) {
 
     public Series {
         if (channelId == null || channelId.isBlank()) {
@@ -28,7 +29,7 @@ public record Series(String channelId, String source, long[] times, double[] val
             }
         }
         source = source == null ? "" : source;
-        labels = labels.stream().sorted(Comparator.comparingLong(LabelWindow::start)).toList();
+        labels = labels.stream().sorted(Comparator.comparingLong(TimeWindow::start)).toList();
     }
 
     public int size() {

@@ -1,5 +1,6 @@
 package io.vigil.replay.source;
 
+import io.vigil.datasets.TimeWindow;
 import io.vigil.datasets.Npy;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,10 +79,10 @@ public final class TelemanomDataset {
             throw new IllegalArgumentException(where + "num_values is " + row.numValues() + " but " + file + " has "
                     + values.length + " rows");
         }
-        List<LabelWindow> labels = new ArrayList<>();
+        List<TimeWindow> labels = new ArrayList<>();
         for (int i = 0; i < row.sequences().size(); i++) {
             long[] range = row.sequences().get(i);
-            labels.add(new LabelWindow(axis.time(range[0]), axis.time(range[1]), row.kinds().get(i)));
+            labels.add(new TimeWindow(axis.time(range[0]), axis.time(range[1]), row.kinds().get(i)));
         }
         return new Series(row.channel(), "telemanom/" + row.spacecraft(), axis.times(values.length), values, labels);
     }

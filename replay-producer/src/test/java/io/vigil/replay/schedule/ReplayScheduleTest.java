@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.datasets.TimeWindow;
 import io.vigil.replay.event.RecordingSink;
 import io.vigil.replay.event.RecordingSink.Event;
 import io.vigil.replay.event.RecordingSink.Label;
 import io.vigil.replay.event.RecordingSink.Point;
-import io.vigil.replay.source.LabelWindow;
 import io.vigil.replay.source.Series;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class ReplayScheduleTest {
 
-    private static Series series(String id, long[] times, List<LabelWindow> labels) {
+    private static Series series(String id, long[] times, List<TimeWindow> labels) {
         double[] values = new double[times.length];
         for (int i = 0; i < times.length; i++) {
             values[i] = times[i] / 10.0;
@@ -37,8 +37,8 @@ class ReplayScheduleTest {
 
     @Test
     void labelsOfEachChannelComeFirstThenABarrier() {
-        Series a = series("a", new long[] {100, 200, 300}, List.of(new LabelWindow(200, 300, "spike")));
-        Series b = series("b", new long[] {150, 250}, List.of(new LabelWindow(150, 150, "dip")));
+        Series a = series("a", new long[] {100, 200, 300}, List.of(new TimeWindow(200, 300, "spike")));
+        Series b = series("b", new long[] {150, 250}, List.of(new TimeWindow(150, 150, "dip")));
         RecordingSink sink = RecordingSink.drain(new ReplaySchedule(List.of(a, b), ReplaySchedule.Options.plain()), 100);
         assertEquals(new Label("a", 100, 200, 300, "spike"), sink.events.get(0));
         assertEquals(new Label("b", 100, 150, 150, "dip"), sink.events.get(1));
@@ -49,7 +49,7 @@ class ReplayScheduleTest {
 
     @Test
     void everyLapShiftsPointsAndLabelsByTheLapLengthAndPublishesLabelsAtTheLapStart() {
-        Series a = series("a", new long[] {100, 200}, List.of(new LabelWindow(200, 200, "x")));
+        Series a = series("a", new long[] {100, 200}, List.of(new TimeWindow(200, 200, "x")));
         Series b = series("b", new long[] {5000, 5100, 5200}, List.of());
         ReplaySchedule schedule = new ReplaySchedule(List.of(a, b), new ReplaySchedule.Options(true, 1_000_000L, StartOffset.NONE));
         // aligned: both start at 1,000,000; span 200 (b) + smallest first step 100
@@ -75,8 +75,8 @@ class ReplayScheduleTest {
 
     @Test
     void startOffsetSkipsPointsOrDataTimePerSeriesAndDropsOldLabels() {
-        Series a = series("a", new long[] {0, 60_000, 120_000, 180_000}, List.of(new LabelWindow(0, 60_000, "early"),
-                new LabelWindow(60_000, 120_000, "overlapping")));
+        Series a = series("a", new long[] {0, 60_000, 120_000, 180_000}, List.of(new TimeWindow(0, 60_000, "early"),
+                new TimeWindow(60_000, 120_000, "overlapping")));
         Series b = series("b", new long[] {30_000, 90_000}, List.of());
         RecordingSink byPoints = RecordingSink.drain(new ReplaySchedule(List.of(a, b),
                 new ReplaySchedule.Options(false, null, StartOffset.parse("1"))), 100);
@@ -99,7 +99,7 @@ class ReplayScheduleTest {
 
     @Test
     void alignmentMovesTheFirstReplayedPointAndItsLabelsTogether() {
-        Series a = series("a", new long[] {1000, 2000, 3000}, List.of(new LabelWindow(2000, 3000, "x")));
+        Series a = series("a", new long[] {1000, 2000, 3000}, List.of(new TimeWindow(2000, 3000, "x")));
         RecordingSink sink = RecordingSink.drain(new ReplaySchedule(List.of(a),
                 new ReplaySchedule.Options(false, 50_000L, StartOffset.parse("1"))), 100);
         assertEquals(List.of(50_000L, 51_000L), sink.points().stream().map(Point::time).toList());

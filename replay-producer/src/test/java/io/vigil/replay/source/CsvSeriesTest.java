@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.datasets.TimeWindow;
 import io.vigil.datasets.Timestamps;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,17 +80,17 @@ class CsvSeriesTest {
                 + "a,2014-04-01 00:05:00,2014-04-01 00:10:00,spike\n"
                 + "b,1396310400000,1396310400000\n"
                 + "a,2014-04-01T01:00:00Z,2014-04-01T02:00:00Z,\n");
-        Map<String, List<LabelWindow>> windows = LabelFile.load(labels, Set.of("a", "b"));
-        assertEquals(List.of(new LabelWindow(1396310700000L, 1396311000000L, "spike"),
-                new LabelWindow(1396314000000L, 1396317600000L, LabelFile.DEFAULT_KIND)), windows.get("a"));
-        assertEquals(List.of(new LabelWindow(1396310400000L, 1396310400000L, "label")), windows.get("b"));
+        Map<String, List<TimeWindow>> windows = LabelFile.load(labels, Set.of("a", "b"));
+        assertEquals(List.of(new TimeWindow(1396310700000L, 1396311000000L, "spike"),
+                new TimeWindow(1396314000000L, 1396317600000L, LabelFile.DEFAULT_KIND)), windows.get("a"));
+        assertEquals(List.of(new TimeWindow(1396310400000L, 1396310400000L, "label")), windows.get("b"));
     }
 
     @Test
     void theShippedDemoLabelsLoadWithTheirLeadingComment() throws IOException {
         Path demo = Path.of("demo-data/labels.csv");
         assertTrue(Files.readString(demo).startsWith("#"), "the demo file opens with a comment line");
-        Map<String, List<LabelWindow>> windows = LabelFile.load(demo, Set.of("art_daily_jumpsup", "art_load_balancer_spikes",
+        Map<String, List<TimeWindow>> windows = LabelFile.load(demo, Set.of("art_daily_jumpsup", "art_load_balancer_spikes",
                 "ec2_request_latency_system_failure", "machine_temperature_system_failure"));
         assertEquals(List.of(1, 1, 3, 4), windows.values().stream().map(List::size).toList());
         Path late = file("late.csv", "# a comment\n\nname,from,to\n");

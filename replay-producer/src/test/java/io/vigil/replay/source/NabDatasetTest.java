@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.datasets.TimeWindow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ class NabDatasetTest {
         assertEquals(List.of("art_jump", "machine_temp", "speed_1"), series.stream().map(Series::channelId).toList());
         Series jump = series.get(0);
         assertEquals("nab", jump.source());
-        assertEquals(List.of(new LabelWindow(1396310700000L, 1396311000000L, "nab-window")), jump.labels());
+        assertEquals(List.of(new TimeWindow(1396310700000L, 1396311000000L, "nab-window")), jump.labels());
         assertEquals(List.of(), series.get(1).labels());
     }
 

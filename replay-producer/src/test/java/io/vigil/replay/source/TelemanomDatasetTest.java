@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.datasets.TimeWindow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,8 +58,8 @@ class TelemanomDatasetTest {
         assertEquals(START + 9 * 60_000, p1.times()[9]);
         assertEquals(0.7, p1.values()[7], 1e-12);
         // inclusive index ranges become the exact times of the labeled points, sorted by start
-        assertEquals(List.of(new LabelWindow(START + 60_000, START + 120_000, "point"),
-                new LabelWindow(START + 360_000, START + 480_000, "contextual")), p1.labels());
+        assertEquals(List.of(new TimeWindow(START + 60_000, START + 120_000, "point"),
+                new TimeWindow(START + 360_000, START + 480_000, "contextual")), p1.labels());
         Series m6 = loaded.series().get(1);
         assertArrayEquals(new double[] {5, 6, 7, 8}, m6.values());
         assertEquals(List.of(), m6.labels());

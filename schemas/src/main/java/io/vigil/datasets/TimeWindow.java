@@ -1,9 +1,9 @@
-package io.vigil.models.data;
+package io.vigil.datasets;
 
-import io.vigil.datasets.Timestamps;
-
-
-/** A labeled window in event time, both ends inclusive (epoch ms), as NAB and the plain labels file give it. */
+/**
+ * A labeled window in event time, both ends inclusive (epoch ms): a NAB window, a row of a labels file,
+ * a Telemanom sequence put on a time axis.
+ */
 public record TimeWindow(long start, long end, String kind) {
 
     public TimeWindow {
@@ -12,5 +12,9 @@ public record TimeWindow(long start, long end, String kind) {
                     + Timestamps.format(end));
         }
         kind = kind == null ? "" : kind;
+    }
+
+    public TimeWindow shifted(long by) {
+        return new TimeWindow(start + by, end + by, kind);
     }
 }
