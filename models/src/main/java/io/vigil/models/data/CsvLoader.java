@@ -1,6 +1,7 @@
 package io.vigil.models.data;
 
 import io.vigil.datasets.TimeWindow;
+import io.vigil.datasets.CsvFields;
 import io.vigil.datasets.DataFormatException;
 import io.vigil.datasets.LabelLines;
 import io.vigil.datasets.Timestamps;
@@ -80,13 +81,13 @@ public final class CsvLoader {
             int lineNumber = 0;
             String header;
             do {
-                header = CsvLines.withoutBom(in.readLine());
+                header = CsvFields.withoutBom(in.readLine());
                 lineNumber++;
             } while (header != null && LabelLines.isSkipped(header));
             if (header == null) {
                 throw new DataFormatException(file, lineNumber, "empty file; expected the header 'channel,start,end'");
             }
-            List<String> names = CsvLines.split(file, lineNumber, header).stream()
+            List<String> names = CsvFields.split(file, lineNumber, header).stream()
                     .map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList();
             if (!(names.equals(List.of("channel", "start", "end")) || names.equals(List.of("channel", "start", "end", "kind")))) {
                 throw new DataFormatException(file, lineNumber, "expected the header 'channel,start,end' (optionally ',kind'),"
@@ -98,7 +99,7 @@ public final class CsvLoader {
                 if (LabelLines.isSkipped(line)) {
                     continue;
                 }
-                List<String> f = CsvLines.split(file, lineNumber, line);
+                List<String> f = CsvFields.split(file, lineNumber, line);
                 if (f.size() != names.size()) {
                     throw new DataFormatException(file, lineNumber, "expected " + names.size() + " fields, found " + f.size());
                 }

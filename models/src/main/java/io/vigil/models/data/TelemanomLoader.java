@@ -1,5 +1,6 @@
 package io.vigil.models.data;
 
+import io.vigil.datasets.CsvFields;
 import io.vigil.datasets.DataFormatException;
 import io.vigil.datasets.Npy;
 import java.io.BufferedReader;
@@ -83,8 +84,8 @@ public final class TelemanomLoader {
     static Map<String, Row> readLabels(Path file) {
         Map<String, Row> rows = new LinkedHashMap<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = CsvLines.withoutBom(in.readLine());
-            if (header == null || !CsvLines.split(file, 1, header).equals(HEADER)) {
+            String header = CsvFields.withoutBom(in.readLine());
+            if (header == null || !CsvFields.split(file, 1, header).equals(HEADER)) {
                 throw new DataFormatException(file, 1, "expected the header '" + String.join(",", HEADER) + "', found '"
                         + header + "'");
             }
@@ -95,7 +96,7 @@ public final class TelemanomLoader {
                 if (line.isBlank()) {
                     continue;
                 }
-                Row row = parseRow(file, lineNumber, CsvLines.split(file, lineNumber, line));
+                Row row = parseRow(file, lineNumber, CsvFields.split(file, lineNumber, line));
                 Row earlier = rows.putIfAbsent(row.channel(), row);
                 if (earlier != null) {
                     throw new DataFormatException(file, lineNumber, "channel " + row.channel() + " already on line "

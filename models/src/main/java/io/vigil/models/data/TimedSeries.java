@@ -1,5 +1,6 @@
 package io.vigil.models.data;
 
+import io.vigil.datasets.CsvFields;
 import io.vigil.datasets.DataFormatException;
 import io.vigil.datasets.Timestamps;
 import java.io.BufferedReader;
@@ -32,11 +33,11 @@ public record TimedSeries(Path file, long[] times, double[] values, List<String>
         int n = 0;
         List<Integer> skipped = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = CsvLines.withoutBom(in.readLine());
+            String header = CsvFields.withoutBom(in.readLine());
             if (header == null) {
                 throw new DataFormatException(file, 1, "empty file; expected the header 'timestamp,value'");
             }
-            List<String> names = CsvLines.split(file, 1, header);
+            List<String> names = CsvFields.split(file, 1, header);
             if (names.size() != 2 || !names.get(0).equalsIgnoreCase("timestamp") || !names.get(1).equalsIgnoreCase("value")) {
                 throw new DataFormatException(file, 1, "expected the header 'timestamp,value', found '" + header + "'");
             }
@@ -47,7 +48,7 @@ public record TimedSeries(Path file, long[] times, double[] values, List<String>
                 if (line.isBlank()) {
                     continue;
                 }
-                List<String> fields = CsvLines.split(file, lineNumber, line);
+                List<String> fields = CsvFields.split(file, lineNumber, line);
                 if (fields.size() != 2) {
                     throw new DataFormatException(file, lineNumber, "expected 2 fields (timestamp,value), found "
                             + fields.size() + ": '" + line + "'");

@@ -1,5 +1,6 @@
 package io.vigil.replay.source;
 
+import io.vigil.datasets.CsvFields;
 import io.vigil.datasets.TimeWindow;
 import io.vigil.datasets.LabelLines;
 import io.vigil.datasets.Timestamps;
@@ -45,7 +46,8 @@ public final class LabelFile {
                 }
                 lineNo++;
             } while (header != null && LabelLines.isSkipped(header));
-            List<String> columns = header == null ? List.of() : CsvRow.split(header.toLowerCase(java.util.Locale.ROOT));
+            List<String> columns = header == null ? List.of()
+                    : CsvFields.split(file, lineNo, header.toLowerCase(java.util.Locale.ROOT));
             if (!(columns.equals(List.of("channel", "start", "end")) || columns.equals(List.of("channel", "start", "end", "kind")))) {
                 throw new IllegalArgumentException(file + ":" + lineNo + ": expected the header 'channel,start,end[,kind]', found '"
                         + header + "'");
@@ -57,12 +59,7 @@ public final class LabelFile {
                     continue;
                 }
                 String where = file + ":" + lineNo + ": ";
-                List<String> fields;
-                try {
-                    fields = CsvRow.split(line);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(where + e.getMessage());
-                }
+                List<String> fields = CsvFields.split(file, lineNo, line);
                 if (fields.size() < 3 || fields.size() > 4) {
                     throw new IllegalArgumentException(where + "expected 'channel,start,end[,kind]', found '" + line + "'");
                 }

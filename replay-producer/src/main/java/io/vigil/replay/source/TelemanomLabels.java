@@ -1,5 +1,6 @@
 package io.vigil.replay.source;
 
+import io.vigil.datasets.CsvFields;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,7 @@ final class TelemanomLabels {
         Map<String, Row> rows = new LinkedHashMap<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String headerLine = in.readLine();
-            List<String> header = headerLine == null ? List.of() : CsvRow.split(headerLine.toLowerCase(Locale.ROOT));
+            List<String> header = headerLine == null ? List.of() : CsvFields.split(file, 1, headerLine.toLowerCase(Locale.ROOT));
             for (String column : REQUIRED) {
                 if (!header.contains(column)) {
                     throw new IllegalArgumentException(file + ":1: missing column '" + column + "' (expected "
@@ -52,7 +53,7 @@ final class TelemanomLabels {
                 if (line.isBlank()) {
                     continue;
                 }
-                Row row = row(file + ":" + lineNo + ": ", lineNo, header, line);
+                Row row = row(file + ":" + lineNo + ": ", lineNo, header, CsvFields.split(file, lineNo, line), line);
                 Row previous = rows.putIfAbsent(row.channel(), row);
                 if (previous != null) {
                     throw new IllegalArgumentException(file + ":" + lineNo + ": channel '" + row.channel()
@@ -63,13 +64,7 @@ final class TelemanomLabels {
         return rows;
     }
 
-    private static Row row(String where, int lineNo, List<String> header, String line) {
-        List<String> fields;
-        try {
-            fields = CsvRow.split(line);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + e.getMessage());
-        }
+    private static Row row(String where, int lineNo, List<String> header, List<String> fields, String line) {
         if (fields.size() != header.size()) {
             throw new IllegalArgumentException(where + "expected " + header.size() + " fields, found " + fields.size()
                     + " in '" + line + "'");

@@ -1,6 +1,5 @@
-package io.vigil.models.data;
+package io.vigil.datasets;
 
-import io.vigil.datasets.DataFormatException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,13 +7,14 @@ import java.util.List;
 /**
  * Splits one CSV line into fields (RFC 4180 quoting: a field in double quotes may hold commas, and
  * {@code ""} inside it is one quote). Fields are trimmed. Quoted fields spanning lines are not
- * supported: none of the layouts has them.
+ * supported: none of the layouts has them. A malformed line is a {@link DataFormatException} naming the
+ * file and line.
  */
-final class CsvLines {
+public final class CsvFields {
 
-    private CsvLines() {}
+    private CsvFields() {}
 
-    static List<String> split(Path file, int lineNumber, String line) {
+    public static List<String> split(Path file, int lineNumber, String line) {
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
         boolean quoted = false;
@@ -60,7 +60,7 @@ final class CsvLines {
     }
 
     /** The line without a leading UTF-8 byte-order mark. */
-    static String withoutBom(String line) {
+    public static String withoutBom(String line) {
         return line != null && !line.isEmpty() && line.charAt(0) == '\uFEFF' ? line.substring(1) : line;
     }
 }
