@@ -67,7 +67,7 @@ class ReplayProducerCliTest {
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "timestamp,value\n2014-04-01 00:00:00,x\n");
         assertEquals(1, run(Map.of(), bad.toString()));
-        assertEquals("replay: " + bad + ":2: value is not a number: 'x'", err.toString().strip());
+        assertEquals("replay: " + bad + ":2: value 'x' is not a number", err.toString().strip());
     }
 
     @Test

@@ -1,0 +1,110 @@
+package io.vigil.datasets;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A {@code timestamp,value} CSV file (NAB's series, the plain layout's), read alike by the trainer and
+ * the replay producer: a header line {@code timestamp,value}, then one point per line, timestamps as
+ * {@link Timestamps} reads them; blank lines are ignored. A timestamp or value that does not parse or a
+ * wrong field count is a {@link DataFormatException} naming the file and line.
+ *
+ * <p>A row whose time does not increase (NAB has them: the repeated hour of a daylight-saving change,
+ * one clock step back) is an error under {@link Order#STRICT} and otherwise skipped and listed in
+ * {@link #skipped()}, never reordered. Non-finite values are the caller's rule: the trainer refuses
+ * them, a replay sends them on for the scorer to dead-letter.
+ *
+ * @param skipped the rows left out under {@link Order#SKIP_NON_INCREASING}, in file order
+ */
+public record TimedCsv(long[] times, double[] values, List<Skipped> skipped) {
+
+    /** What to do with a row whose time is not after the previous row's. */
+    public enum Order { STRICT, SKIP_NON_INCREASING }
+
+    /** A row left out: its 1-based line and its timestamp as written. */
+    public record Skipped(int line, String timestamp) {}
+
+    public int size() {
+        return values.length;
+    }
+
+    /** Reads {@code file}; {@code finiteOnly} makes NaN and infinite values errors. */
+    public static TimedCsv read(Path file, Order order, boolean finiteOnly) {
+        long[] times = new long[4096];
+        double[] values = new double[4096];
+        int n = 0;
+        List<Skipped> skipped = new ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String header = CsvFields.withoutBom(in.readLine());
+            if (header == null) {
+                throw new DataFormatException(file, 1, "empty file; expected the header 'timestamp,value'");
+            }
+            List<String> names = CsvFields.split(file, 1, header);
+            if (names.size() != 2 || !names.get(0).equalsIgnoreCase("timestamp") || !names.get(1).equalsIgnoreCase("value")) {
+                throw new DataFormatException(file, 1, "expected the header 'timestamp,value', found '" + header + "'");
+            }
+            int lineNumber = 1;
+            String line;
+            while ((line = in.readLine()) != null) {
+                lineNumber++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                List<String> fields = CsvFields.split(file, lineNumber, line);
+                if (fields.size() != 2) {
+                    throw new DataFormatException(file, lineNumber, "expected 2 fields (timestamp,value), found "
+                            + fields.size() + ": '" + line + "'");
+                }
+                long time;
+                try {
+                    time = Timestamps.parse(fields.get(0));
+                } catch (IllegalArgumentException e) {
+                    throw new DataFormatException(file, lineNumber, e.getMessage());
+                }
+                double value = value(file, lineNumber, fields.get(1), finiteOnly);
+                if (n > 0 && time <= times[n - 1]) {
+                    if (order == Order.STRICT) {
+                        throw new DataFormatException(file, lineNumber, "timestamp does not increase (" + fields.get(0) + ")");
+                    }
+                    skipped.add(new Skipped(lineNumber, fields.get(0)));
+                    continue;
+                }
+                if (n == times.length) {
+                    times = Arrays.copyOf(times, n * 2);
+                    values = Arrays.copyOf(values, n * 2);
+                }
+                times[n] = time;
+                values[n] = value;
+                n++;
+            }
+        } catch (NoSuchFileException e) {
+            throw new DataFormatException(file, "no such file");
+        } catch (IOException e) {
+            throw new DataFormatException(file, "cannot read: " + e.getMessage(), e);
+        }
+        if (n == 0) {
+            throw new DataFormatException(file, "no data rows after the header");
+        }
+        return new TimedCsv(Arrays.copyOf(times, n), Arrays.copyOf(values, n), List.copyOf(skipped));
+    }
+
+    private static double value(Path file, int lineNumber, String text, boolean finiteOnly) {
+        double value;
+        try {
+            value = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new DataFormatException(file, lineNumber, "value '" + text + "' is not a number");
+        }
+        if (finiteOnly && !Double.isFinite(value)) {
+            throw new DataFormatException(file, lineNumber, "value '" + text + "' is not finite");
+        }
+        return value;
+    }
+}
