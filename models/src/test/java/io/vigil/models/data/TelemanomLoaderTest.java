@@ -63,11 +63,11 @@ class TelemanomLoaderTest {
         assertLine(labels, HEADER + "P-1,SMAP,\"[[12, 15]\",[point],20\n", 2, "not a list of [first, last]");
         assertLine(labels, HEADER + "P-1,SMAP,\"[[15, 12]]\",[point],20\n", 2, "first <= last");
         assertLine(labels, HEADER + "P-1,SMAP,\"[[12, 20]]\",[point],20\n", 2, "inside 0..19");
-        assertLine(labels, HEADER + "P-1,SMAP,\"[[1, 2], [4, 5]]\",[point],20\n", 2, "2 anomaly sequences but 1 classes");
-        assertLine(labels, HEADER + "P-1,SMAP,[],[],twenty\n", 2, "num_values 'twenty'");
-        assertLine(labels, HEADER + "P-1,SMAP,[],[],20\nP-1,SMAP,[],[],20\n", 3, "already on line 2");
+        assertLine(labels, HEADER + "P-1,SMAP,\"[[1, 2], [4, 5]]\",[point],20\n", 2, "class lists 1 kind(s) for 2 sequence(s)");
+        assertLine(labels, HEADER + "P-1,SMAP,[],[],twenty\n", 2, "num_values 'twenty' is not an integer");
+        assertLine(labels, HEADER + "P-1,SMAP,[],[],20\nP-1,SMAP,[],[],20\n", 3, "channel 'P-1' is already listed on line 2");
         assertLine(labels, HEADER + "P-1,SMAP,\"[[1, 2]],[point],20\n", 2, "unterminated quote");
-        assertLine(labels, "chan,craft\n", 1, "expected the header");
+        assertLine(labels, "chan,craft\n", 1, "missing column 'chan_id'");
 
         Fixtures.text(labels, HEADER + "P-1,SMAP,[],[],21\n");
         DataFormatException length = assertThrows(DataFormatException.class,

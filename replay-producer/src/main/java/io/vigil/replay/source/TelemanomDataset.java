@@ -2,6 +2,7 @@ package io.vigil.replay.source;
 
 import io.vigil.datasets.TimeWindow;
 import io.vigil.datasets.Npy;
+import io.vigil.datasets.TelemanomLabels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ public final class TelemanomDataset {
     }
 
     public static LoadResult load(Path root, Selection selection, TimeAxis axis) throws IOException {
-        Path labelsFile = root.resolve("labeled_anomalies.csv");
+        Path labelsFile = root.resolve(TelemanomLabels.FILE);
         if (!Files.isRegularFile(labelsFile)) {
             throw new IllegalArgumentException(root + ": not a Telemanom root (no labeled_anomalies.csv)");
         }
@@ -80,9 +81,8 @@ public final class TelemanomDataset {
                     + values.length + " rows");
         }
         List<TimeWindow> labels = new ArrayList<>();
-        for (int i = 0; i < row.sequences().size(); i++) {
-            long[] range = row.sequences().get(i);
-            labels.add(new TimeWindow(axis.time(range[0]), axis.time(range[1]), row.kinds().get(i)));
+        for (TelemanomLabels.Sequence q : row.sequences()) {
+            labels.add(new TimeWindow(axis.time(q.first()), axis.time(q.last()), q.kind()));
         }
         return new Series(row.channel(), "telemanom/" + row.spacecraft(), axis.times(values.length), values, labels);
     }
