@@ -3,6 +3,7 @@ package io.vigil.models.data;
 import io.vigil.datasets.TimeWindow;
 import io.vigil.datasets.CsvFields;
 import io.vigil.datasets.DataFormatException;
+import io.vigil.datasets.LabelWindows;
 import io.vigil.datasets.LabelLines;
 import io.vigil.datasets.Timestamps;
 import java.io.BufferedReader;
@@ -40,7 +41,7 @@ public final class CsvLoader {
             String name = file.getFileName().toString();
             byChannel.put(name.substring(0, name.length() - ".csv".length()), file);
         }
-        Map<String, List<TimeWindow>> windows = labelsFile == null ? Map.of() : readLabels(labelsFile, byChannel.keySet());
+        Map<String, List<TimeWindow>> windows = labelsFile == null ? Map.of() : LabelWindows.read(labelsFile, byChannel.keySet());
         List<ChannelData> channels = new ArrayList<>();
         for (Map.Entry<String, Path> e : byChannel.entrySet()) {
             if (select.test(e.getKey())) {
@@ -72,60 +73,5 @@ public final class CsvLoader {
         } catch (IOException e) {
             throw new DataFormatException(path, "cannot list: " + e.getMessage(), e);
         }
-    }
-
-    /** Windows by channel from a {@code channel,start,end[,kind]} file. */
-    static Map<String, List<TimeWindow>> readLabels(Path file, java.util.Set<String> knownChannels) {
-        Map<String, List<TimeWindow>> windows = new HashMap<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            int lineNumber = 0;
-            String header;
-            do {
-                header = CsvFields.withoutBom(in.readLine());
-                lineNumber++;
-            } while (header != null && LabelLines.isSkipped(header));
-            if (header == null) {
-                throw new DataFormatException(file, lineNumber, "empty file; expected the header 'channel,start,end'");
-            }
-            List<String> names = CsvFields.split(file, lineNumber, header).stream()
-                    .map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList();
-            if (!(names.equals(List.of("channel", "start", "end")) || names.equals(List.of("channel", "start", "end", "kind")))) {
-                throw new DataFormatException(file, lineNumber, "expected the header 'channel,start,end' (optionally ',kind'),"
-                        + " found '" + header + "'");
-            }
-            String line;
-            while ((line = in.readLine()) != null) {
-                lineNumber++;
-                if (LabelLines.isSkipped(line)) {
-                    continue;
-                }
-                List<String> f = CsvFields.split(file, lineNumber, line);
-                if (f.size() != names.size()) {
-                    throw new DataFormatException(file, lineNumber, "expected " + names.size() + " fields, found " + f.size());
-                }
-                String channel = f.get(0);
-                if (!knownChannels.contains(channel)) {
-                    throw new DataFormatException(file, lineNumber, "channel '" + channel + "' has no data file (known: "
-                            + abbreviate(knownChannels) + ")");
-                }
-                try {
-                    TimeWindow w = new TimeWindow(Timestamps.parse(f.get(1)), Timestamps.parse(f.get(2)),
-                            f.size() > 3 ? f.get(3) : "");
-                    windows.computeIfAbsent(channel, c -> new ArrayList<>()).add(w);
-                } catch (IllegalArgumentException e) {
-                    throw new DataFormatException(file, lineNumber, e.getMessage());
-                }
-            }
-        } catch (NoSuchFileException e) {
-            throw new DataFormatException(file, "no such file");
-        } catch (IOException e) {
-            throw new DataFormatException(file, "cannot read: " + e.getMessage(), e);
-        }
-        return windows;
-    }
-
-    private static String abbreviate(java.util.Set<String> names) {
-        List<String> sorted = names.stream().sorted().toList();
-        return sorted.size() <= 5 ? String.join(", ", sorted) : String.join(", ", sorted.subList(0, 5)) + ", ...";
     }
 }

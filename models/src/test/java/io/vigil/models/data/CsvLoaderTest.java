@@ -48,7 +48,7 @@ class CsvLoaderTest {
     @Test
     void badLabelsNameTheFileAndLine() throws Exception {
         Fixtures.series(dir.resolve("pump-1.csv"), 40);
-        assertBad("channel,start,end\npump-9,2024-01-01 00:00:00,2024-01-01 00:10:00\n", 2, "channel 'pump-9' has no data file");
+        assertBad("channel,start,end\npump-9,2024-01-01 00:00:00,2024-01-01 00:10:00\n", 2, "channel 'pump-9' is not one of the series' channels (pump-1)");
         assertBad("channel,start,end\npump-1,2024-01-01 00:10:00,2024-01-01 00:00:00\n", 2, "ends before it starts");
         assertBad("channel,start,end\n\npump-1,2024-01-01 00:10:00\n", 3, "expected 3 fields");
         assertBad("chan,from,to\n", 1, "expected the header 'channel,start,end'");

@@ -1,5 +1,6 @@
 package io.vigil.replay.cli;
 
+import io.vigil.datasets.LabelWindows;
 import io.vigil.datasets.TimeWindow;
 import io.vigil.replay.event.EventSource;
 import io.vigil.replay.schedule.ReplaySchedule;
@@ -7,7 +8,6 @@ import io.vigil.replay.schedule.StartOffset;
 import io.vigil.replay.simulate.Fleet;
 import io.vigil.replay.simulate.SimulationConfig;
 import io.vigil.replay.source.CsvSeries;
-import io.vigil.replay.source.LabelFile;
 import io.vigil.replay.source.LoadResult;
 import io.vigil.replay.source.NabDataset;
 import io.vigil.replay.source.Series;
@@ -96,7 +96,7 @@ public final class SourceAssembly {
         }
         Set<String> ids = new LinkedHashSet<>();
         files.forEach(f -> ids.add(f.channelId()));
-        Map<String, List<TimeWindow>> labels = o.labels == null ? Map.of() : LabelFile.load(o.labels, ids);
+        Map<String, List<TimeWindow>> labels = o.labels == null ? Map.of() : LabelWindows.read(o.labels, ids);
         List<Series> series = files.stream()
                 .map(f -> f.toSeries(CSV_SOURCE, labels.getOrDefault(f.channelId(), List.of()))).toList();
         return new LoadResult(series, warnings);

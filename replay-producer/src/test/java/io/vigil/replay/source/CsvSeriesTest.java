@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.datasets.LabelWindows;
 import io.vigil.datasets.TimeWindow;
 import io.vigil.datasets.Timestamps;
 import java.io.IOException;
@@ -80,9 +81,9 @@ class CsvSeriesTest {
                 + "a,2014-04-01 00:05:00,2014-04-01 00:10:00,spike\n"
                 + "b,1396310400000,1396310400000\n"
                 + "a,2014-04-01T01:00:00Z,2014-04-01T02:00:00Z,\n");
-        Map<String, List<TimeWindow>> windows = LabelFile.load(labels, Set.of("a", "b"));
+        Map<String, List<TimeWindow>> windows = LabelWindows.read(labels, Set.of("a", "b"));
         assertEquals(List.of(new TimeWindow(1396310700000L, 1396311000000L, "spike"),
-                new TimeWindow(1396314000000L, 1396317600000L, LabelFile.DEFAULT_KIND)), windows.get("a"));
+                new TimeWindow(1396314000000L, 1396317600000L, LabelWindows.DEFAULT_KIND)), windows.get("a"));
         assertEquals(List.of(new TimeWindow(1396310400000L, 1396310400000L, "label")), windows.get("b"));
     }
 
@@ -90,27 +91,27 @@ class CsvSeriesTest {
     void theShippedDemoLabelsLoadWithTheirLeadingComment() throws IOException {
         Path demo = Path.of("demo-data/labels.csv");
         assertTrue(Files.readString(demo).startsWith("#"), "the demo file opens with a comment line");
-        Map<String, List<TimeWindow>> windows = LabelFile.load(demo, Set.of("art_daily_jumpsup", "art_load_balancer_spikes",
+        Map<String, List<TimeWindow>> windows = LabelWindows.read(demo, Set.of("art_daily_jumpsup", "art_load_balancer_spikes",
                 "ec2_request_latency_system_failure", "machine_temperature_system_failure"));
         assertEquals(List.of(1, 1, 3, 4), windows.values().stream().map(List::size).toList());
         Path late = file("late.csv", "# a comment\n\nname,from,to\n");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> LabelFile.load(late, Set.of("a")))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LabelWindows.read(late, Set.of("a")))
                 .getMessage().startsWith(late + ":3: expected the header"), "the header's own line number");
     }
 
     @Test
     void badLabelRowsNameTheFileAndLine() throws IOException {
         Path header = file("h.csv", "name,from,to\n");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> LabelFile.load(header, Set.of("a")))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LabelWindows.read(header, Set.of("a")))
                 .getMessage().startsWith(header + ":1: expected the header"));
         Path unknown = file("u.csv", "channel,start,end\na,0,1\nzz,0,1\n");
-        String message = assertThrows(IllegalArgumentException.class, () -> LabelFile.load(unknown, Set.of("a"))).getMessage();
-        assertTrue(message.startsWith(unknown + ":3: channel 'zz' is not being replayed"), message);
+        String message = assertThrows(IllegalArgumentException.class, () -> LabelWindows.read(unknown, Set.of("a"))).getMessage();
+        assertTrue(message.startsWith(unknown + ":3: channel 'zz' is not one of the series' channels (a)"), message);
         Path backwards = file("b.csv", "channel,start,end\na,2014-04-01 00:10:00,2014-04-01 00:05:00\n");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> LabelFile.load(backwards, Set.of("a")))
-                .getMessage().startsWith(backwards + ":2: end"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LabelWindows.read(backwards, Set.of("a")))
+                .getMessage().startsWith(backwards + ":2: window ends before it starts"));
         Path badTime = file("t.csv", "channel,start,end\na,soon,1\n");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> LabelFile.load(badTime, Set.of("a")))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LabelWindows.read(badTime, Set.of("a")))
                 .getMessage().startsWith(badTime + ":2: start: unreadable timestamp 'soon'"));
     }
 }
