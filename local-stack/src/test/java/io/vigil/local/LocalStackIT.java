@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,8 +47,9 @@ class LocalStackIT {
         Path repo = Path.of("..").toAbsolutePath().normalize();
         // The demo series with their labels, as command 1 replays them (the trainer trains on them too).
         Path demo = repo.resolve("replay-producer/demo-data");
-        LocalStackConfig config = new LocalStackConfig(repo, workDir, freePort(), freePort(), freePort(), freePort(),
-                freePort(), 2, DEMO.stream().map(name -> demo.resolve(name + ".csv")).toList(), demo.resolve("labels.csv"),
+        int[] ports = FreePorts.pick(5);
+        LocalStackConfig config = new LocalStackConfig(repo, workDir, ports[0], ports[1], ports[2], ports[3],
+                ports[4], 2, DEMO.stream().map(name -> demo.resolve(name + ".csv")).toList(), demo.resolve("labels.csv"),
                 600, 16, 120, 2, true);
         List<Long> pids;
         List<String> events = new ArrayList<>();
@@ -138,12 +138,6 @@ class LocalStackIT {
                     }
                 }
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

@@ -1,10 +1,10 @@
 package io.vigil.local.broker;
 
+import io.vigil.local.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,8 +101,9 @@ public final class LocalBroker implements AutoCloseable {
             Files.createDirectories(dataDir);
             Path logFile = options.logFile().toAbsolutePath();
             Files.createDirectories(logFile.getParent());
-            int port = options.port() == 0 ? freePort() : options.port();
-            int controllerPort = options.controllerPort() == 0 ? freePort() : options.controllerPort();
+            int[] free = FreePorts.pick(2);
+            int port = options.port() == 0 ? free[0] : options.port();
+            int controllerPort = options.controllerPort() == 0 ? free[1] : options.controllerPort();
 
             Path config = dataDir.resolve("server.properties");
             ServerProperties.write(config, ServerProperties.forSingleNode(logDir, port, controllerPort));
@@ -293,12 +294,6 @@ public final class LocalBroker implements AutoCloseable {
             Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
         }
         return target;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void kill(Process process) {
