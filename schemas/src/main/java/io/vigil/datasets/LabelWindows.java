@@ -76,7 +76,7 @@ public final class LabelWindows {
                 }
             }
         } catch (NoSuchFileException e) {
-            throw new DataFormatException(file, "no such file or directory");
+            throw new DataFormatException(file, "no such file");
         } catch (IOException e) {
             throw new DataFormatException(file, "cannot read: " + e.getMessage(), e);
         }

@@ -13,8 +13,4 @@ public record TimeWindow(long start, long end, String kind) {
         }
         kind = kind == null ? "" : kind;
     }
-
-    public TimeWindow shifted(long by) {
-        return new TimeWindow(start + by, end + by, kind);
-    }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 final class LogTail {
 
     private static final int MAX_BYTES = 64 * 1024;
+    private static final int MAX_CAUSES = 5;
 
     private LogTail() {}
 
@@ -29,7 +30,10 @@ final class LogTail {
             int tailStart = Math.max(0, all.size() - lines);
             List<String> causes = all.subList(0, tailStart).stream()
                     .filter(line -> line.startsWith("Caused by:"))
+                    .distinct()
                     .toList();
+            // A retry loop logs the same trace again and again; the latest few causes say enough.
+            causes = causes.subList(Math.max(0, causes.size() - MAX_CAUSES), causes.size());
             String tail = String.join("\n", all.subList(tailStart, all.size()));
             return causes.isEmpty() ? tail : String.join("\n", causes) + "\n...\n" + tail;
         } catch (IOException e) {

@@ -37,6 +37,26 @@ class LogTailTest {
     }
 
     @Test
+    void aRetryLoopsRepeatedCausesAreListedOnceAndOnlyTheLatestFew() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            for (int cause = 0; cause < 7; cause++) {
+                lines.add("Caused by: java.io.IOException: attempt failed, reason " + cause);
+            }
+        }
+        lines.add("last line");
+        String excerpt = LogTail.lastLines(Files.write(dir.resolve("retry.log"), lines), 1);
+        assertEquals("""
+                Caused by: java.io.IOException: attempt failed, reason 2
+                Caused by: java.io.IOException: attempt failed, reason 3
+                Caused by: java.io.IOException: attempt failed, reason 4
+                Caused by: java.io.IOException: attempt failed, reason 5
+                Caused by: java.io.IOException: attempt failed, reason 6
+                ...
+                last line""", excerpt);
+    }
+
+    @Test
     void aShortLogIsReturnedWholeAndAMissingOneIsNamed() throws Exception {
         Path log = Files.write(dir.resolve("short.log"), List.of("one", "two"));
         assertEquals("one\ntwo", LogTail.lastLines(log, 30));

@@ -1,19 +1,13 @@
 package io.vigil.models.data;
 
 import io.vigil.datasets.TimeWindow;
-import io.vigil.datasets.CsvFields;
 import io.vigil.datasets.DataFormatException;
 import io.vigil.datasets.LabelWindows;
-import io.vigil.datasets.LabelLines;
 import io.vigil.datasets.Timestamps;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

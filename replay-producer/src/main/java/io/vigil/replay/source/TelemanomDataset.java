@@ -3,7 +3,6 @@ package io.vigil.replay.source;
 import io.vigil.datasets.TimeWindow;
 import io.vigil.datasets.Npy;
 import io.vigil.datasets.TelemanomLabels;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,7 +44,7 @@ public final class TelemanomDataset {
     private TelemanomDataset() {
     }
 
-    public static LoadResult load(Path root, Selection selection, TimeAxis axis) throws IOException {
+    public static LoadResult load(Path root, Selection selection, TimeAxis axis) {
         Path labelsFile = root.resolve(TelemanomLabels.FILE);
         if (!Files.isRegularFile(labelsFile)) {
             throw new IllegalArgumentException(root + ": not a Telemanom root (no labeled_anomalies.csv)");
@@ -69,7 +68,7 @@ public final class TelemanomDataset {
         return new LoadResult(series, List.of());
     }
 
-    private static Series series(Path root, Path labelsFile, TelemanomLabels.Row row, TimeAxis axis) throws IOException {
+    private static Series series(Path root, Path labelsFile, TelemanomLabels.Row row, TimeAxis axis) {
         Path file = root.resolve("test").resolve(row.channel() + ".npy");
         String where = labelsFile + ":" + row.line() + ": ";
         if (!Files.isRegularFile(file)) {

@@ -31,15 +31,18 @@ class ReproducibleStepTest {
 
     private static List<String> forecastBits() {
         LstmForwardPass pass = LstmForwardPasses.vector();
-        // 16 units: 64 gates, whole vectors of 8 or 16 lanes, the accumulate kernel's main loop included.
-        LstmArchitecture a = TestNetworks.shape(2, 16);
         float[] xs = TestNetworks.series(STEPS, 3);
         List<String> bits = new ArrayList<>();
-        for (Precision precision : Precision.values()) {
-            LstmParameters p = LstmParameters.fromFloats(a, TestNetworks.randomFlat(a, 11), precision);
-            LstmState state = LstmState.zero(a);
-            for (float x : xs) {
-                bits.add(precision + " " + Integer.toHexString(Float.floatToRawIntBits(pass.step(p, state, x))));
+        // 16 units: 64 gates, whole vectors of 8 or 16 lanes, the accumulate kernel's main loop included;
+        // 20 units: 4 of them past the last whole vector, stepped by the scalar code.
+        for (int units : new int[] {16, 20}) {
+            LstmArchitecture a = TestNetworks.shape(2, units);
+            for (Precision precision : Precision.values()) {
+                LstmParameters p = LstmParameters.fromFloats(a, TestNetworks.randomFlat(a, 11), precision);
+                LstmState state = LstmState.zero(a);
+                for (float x : xs) {
+                    bits.add(units + " " + precision + " " + Integer.toHexString(Float.floatToRawIntBits(pass.step(p, state, x))));
+                }
             }
         }
         return bits;
@@ -61,7 +64,7 @@ class ReproducibleStepTest {
         for (int round = 0; round < 1000; round++) {
             forecastBits();
         }
-        assertEquals(2 * STEPS, interpreted.size(), out);
+        assertEquals(4 * STEPS, interpreted.size(), out);
         List<String> compiled = forecastBits();
         for (int i = 0; i < compiled.size(); i++) {
             assertEquals(interpreted.get(i), compiled.get(i), "forecast " + i % STEPS + " (interpreted vs compiled)");
