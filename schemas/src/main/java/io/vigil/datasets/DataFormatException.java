@@ -8,31 +8,23 @@ import java.nio.file.Path;
  */
 public final class DataFormatException extends IllegalArgumentException {
 
-    private final transient Path file;
     private final int line;
 
     /** A problem at {@code line} (1-based) of {@code file}. */
     public DataFormatException(Path file, int line, String message) {
         super(file + ":" + line + ": " + message);
-        this.file = file;
         this.line = line;
     }
 
     /** A problem with {@code file} as a whole (binary files, missing files, inconsistent content). */
     public DataFormatException(Path file, String message) {
         super(file + ": " + message);
-        this.file = file;
         this.line = 0;
     }
 
     public DataFormatException(Path file, String message, Throwable cause) {
         super(file + ": " + message, cause);
-        this.file = file;
         this.line = 0;
-    }
-
-    public Path file() {
-        return file;
     }
 
     /** The 1-based line, or 0 when the problem has no line. */

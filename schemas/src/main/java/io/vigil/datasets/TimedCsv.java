@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A {@code timestamp,value} CSV file (NAB's series, the plain layout's), read alike by the trainer and
@@ -21,9 +22,10 @@ import java.util.List;
  * {@link #skipped()}, never reordered. Non-finite values are the caller's rule: the trainer refuses
  * them, a replay sends them on for the scorer to dead-letter.
  *
+ * @param file the file read
  * @param skipped the rows left out under {@link Order#SKIP_NON_INCREASING}, in file order
  */
-public record TimedCsv(long[] times, double[] values, List<Skipped> skipped) {
+public record TimedCsv(Path file, long[] times, double[] values, List<Skipped> skipped) {
 
     /** What to do with a row whose time is not after the previous row's. */
     public enum Order { STRICT, SKIP_NON_INCREASING }
@@ -31,8 +33,16 @@ public record TimedCsv(long[] times, double[] values, List<Skipped> skipped) {
     /** A row left out: its 1-based line and its timestamp as written. */
     public record Skipped(int line, String timestamp) {}
 
-    public int size() {
-        return values.length;
+    /** One line for the operator when rows were skipped: how many, and where. */
+    public Optional<String> skippedNote() {
+        if (skipped.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Integer> lines = skipped.stream().map(Skipped::line).toList();
+        String where = lines.size() <= 10 ? lines.toString()
+                : lines.subList(0, 10) + " and " + (lines.size() - 10) + " more";
+        return Optional.of(file + ": skipped " + lines.size() + " row(s) whose time does not increase, at line(s) "
+                + where);
     }
 
     /** Reads {@code file}; {@code finiteOnly} makes NaN and infinite values errors. */
@@ -92,7 +102,7 @@ public record TimedCsv(long[] times, double[] values, List<Skipped> skipped) {
         if (n == 0) {
             throw new DataFormatException(file, "no data rows after the header");
         }
-        return new TimedCsv(Arrays.copyOf(times, n), Arrays.copyOf(values, n), List.copyOf(skipped));
+        return new TimedCsv(file, Arrays.copyOf(times, n), Arrays.copyOf(values, n), List.copyOf(skipped));
     }
 
     private static double value(Path file, int lineNumber, String text, boolean finiteOnly) {

@@ -18,16 +18,6 @@ public record TimedSeries(Path file, long[] times, double[] values, List<String>
 
     public static TimedSeries read(Path file) {
         TimedCsv csv = TimedCsv.read(file, TimedCsv.Order.SKIP_NON_INCREASING, true);
-        List<Integer> lines = csv.skipped().stream().map(TimedCsv.Skipped::line).toList();
-        List<String> notes = lines.isEmpty() ? List.of() : List.of(file.getFileName() + ": skipped " + lines.size()
-                + " row(s) whose time does not increase, at line(s) " + abbreviate(lines));
-        return new TimedSeries(file, csv.times(), csv.values(), notes);
-    }
-
-    private static String abbreviate(List<Integer> lines) {
-        if (lines.size() <= 10) {
-            return lines.toString();
-        }
-        return lines.subList(0, 10) + " and " + (lines.size() - 10) + " more";
+        return new TimedSeries(file, csv.times(), csv.values(), csv.skippedNote().stream().toList());
     }
 }

@@ -89,9 +89,7 @@ public final class SourceAssembly {
         List<String> warnings = new ArrayList<>();
         for (Path file : o.files) {
             CsvSeries s = CsvSeries.load(file, CsvSeries.channelIdOf(file), o.strict);
-            if (s.skippedSummary(file) != null) {
-                warnings.add(s.skippedSummary(file));
-            }
+            s.data().skippedNote().ifPresent(warnings::add);
             files.add(s);
         }
         Set<String> ids = new LinkedHashSet<>();

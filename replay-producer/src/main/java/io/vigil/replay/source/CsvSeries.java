@@ -10,42 +10,19 @@ import java.util.List;
  * Unreadable rows are errors naming the file and line. Points must be in strictly increasing time
  * order: a row whose time does not increase (real data has them, e.g. the clock change of a
  * daylight-saving switch) is an error when loading strictly, and otherwise skipped and reported in
- * {@code skippedRows}, never silently reordered. NaN values are kept: the scorer dead-letters them.
+ * {@link TimedCsv#skipped()}, never silently reordered. NaN values are kept: the scorer dead-letters them.
  */
-public record CsvSeries(String channelId, long[] times, double[] values, List<String> skippedRows) {
-
-    public CsvSeries(String channelId, long[] times, double[] values) {
-        this(channelId, times, values, List.of());
-    }
-
-    public int size() {
-        return times.length;
-    }
+public record CsvSeries(String channelId, TimedCsv data) {
 
     /** This file's points as a replayable series with the given source and ground truth. */
     public Series toSeries(String source, List<TimeWindow> labels) {
-        return new Series(channelId, source, times, values, labels);
-    }
-
-    /** One line for the operator when rows were skipped, or null. */
-    public String skippedSummary(Path file) {
-        return skippedRows.isEmpty() ? null
-                : file + ": skipped " + skippedRows.size() + " row(s) whose timestamp does not increase, first: "
-                        + skippedRows.get(0);
-    }
-
-    /** Loads {@code file} as channel {@code channelId}, failing on any row out of time order. */
-    public static CsvSeries load(Path file, String channelId) {
-        return load(file, channelId, true);
+        return new Series(channelId, source, data.times(), data.values(), labels);
     }
 
     /** Loads {@code file}; when not {@code strict}, rows whose time does not increase are skipped. */
     public static CsvSeries load(Path file, String channelId, boolean strict) {
-        TimedCsv csv = TimedCsv.read(file, strict ? TimedCsv.Order.STRICT : TimedCsv.Order.SKIP_NON_INCREASING, false);
-        List<String> skipped = csv.skipped().stream()
-                .map(row -> file + ":" + row.line() + ": timestamp does not increase (" + row.timestamp() + ")")
-                .toList();
-        return new CsvSeries(channelId, csv.times(), csv.values(), skipped);
+        return new CsvSeries(channelId,
+                TimedCsv.read(file, strict ? TimedCsv.Order.STRICT : TimedCsv.Order.SKIP_NON_INCREASING, false));
     }
 
     /** Channel id for a file: its name without the extension. */

@@ -99,9 +99,7 @@ public final class NabDataset {
                         + channel + "': select only one of them");
             }
             CsvSeries csv = CsvSeries.load(file, channel, strict);
-            if (csv.skippedSummary(file) != null) {
-                warnings.add(csv.skippedSummary(file));
-            }
+            csv.data().skippedNote().ifPresent(warnings::add);
             series.add(csv.toSeries(SOURCE, entry.windows()));
         }
         if (series.isEmpty()) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.datasets.LabelWindows;
+import io.vigil.datasets.TimedCsv;
 import io.vigil.datasets.TimeWindow;
 import io.vigil.datasets.Timestamps;
 import java.io.IOException;
@@ -29,7 +30,8 @@ class CsvSeriesTest {
 
     @Test
     void readsNabTimestampsAsUtc() throws IOException {
-        CsvSeries s = CsvSeries.load(file("a.csv", "timestamp,value\n2014-04-01 00:00:00,1.5\n2014-04-01 00:05:00.000000,2\n"), "a");
+        TimedCsv s = CsvSeries.load(file("a.csv", "timestamp,value\n2014-04-01 00:00:00,1.5\n2014-04-01 00:05:00.000000,2\n"),
+                "a", true).data();
         assertEquals(1396310400000L, s.times()[0]);
         assertEquals(300_000L, s.times()[1] - s.times()[0]);
         assertEquals(2.0, s.values()[1]);
@@ -47,16 +49,16 @@ class CsvSeriesTest {
     @Test
     void badFilesNameTheFileAndLine() throws IOException {
         Path noHeader = file("h.csv", "1,2\n");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> CsvSeries.load(noHeader, "h"))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CsvSeries.load(noHeader, "h", true))
                 .getMessage().startsWith(noHeader + ":1:"));
         Path badValue = file("v.csv", "timestamp,value\n2014-04-01 00:00:00,1\n2014-04-01 00:05:00,abc\n");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> CsvSeries.load(badValue, "v"))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CsvSeries.load(badValue, "v", true))
                 .getMessage().startsWith(badValue + ":3:"));
         Path backwards = file("b.csv", "timestamp,value\n2014-04-01 00:05:00,1\n2014-04-01 00:00:00,1\n");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> CsvSeries.load(backwards, "b"))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CsvSeries.load(backwards, "b", true))
                 .getMessage().contains(":3: timestamp does not increase"));
         Path badTime = file("t.csv", "timestamp,value\nyesterday,1\n");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> CsvSeries.load(badTime, "t"))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CsvSeries.load(badTime, "t", true))
                 .getMessage().startsWith(badTime + ":2: unreadable timestamp"));
     }
 
@@ -64,13 +66,13 @@ class CsvSeriesTest {
     void nonIncreasingRowsAreSkippedAndReportedUnlessStrict() throws IOException {
         Path dst = file("dst.csv", "timestamp,value\n2014-03-09 01:56:00,1\n2014-03-09 03:00:00,2\n"
                 + "2014-03-09 03:00:00,3\n2014-03-09 02:59:00,4\n2014-03-09 03:05:00,5\n");
-        CsvSeries lenient = CsvSeries.load(dst, "dst", false);
-        assertEquals(3, lenient.size());
+        TimedCsv lenient = CsvSeries.load(dst, "dst", false).data();
+        assertEquals(3, lenient.values().length);
         assertEquals(5.0, lenient.values()[2]);
-        assertEquals(2, lenient.skippedRows().size());
-        assertTrue(lenient.skippedRows().get(0).startsWith(dst + ":4:"), lenient.skippedRows().get(0));
-        assertTrue(lenient.skippedRows().get(1).startsWith(dst + ":5:"), lenient.skippedRows().get(1));
-        assertTrue(lenient.skippedSummary(dst).contains("skipped 2 row(s)"));
+        assertEquals(List.of(new TimedCsv.Skipped(4, "2014-03-09 03:00:00"), new TimedCsv.Skipped(5, "2014-03-09 02:59:00")),
+                lenient.skipped());
+        String note = lenient.skippedNote().orElseThrow();
+        assertTrue(note.startsWith(dst + ": skipped 2 row(s)") && note.endsWith("at line(s) [4, 5]"), note);
         assertThrows(IllegalArgumentException.class, () -> CsvSeries.load(dst, "dst", true));
     }
 

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 class HotSwapTest {
 
     private static final LstmArchitecture SHAPE = TestModels.shape(2, 8);
-    private static final long T0 = 1_700_000_000_000L;
 
     @TempDir
     Path stateDir;
