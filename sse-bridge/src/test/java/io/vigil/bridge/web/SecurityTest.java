@@ -3,8 +3,8 @@ package io.vigil.bridge.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.bridge.events.HubSettings;
 import io.vigil.bridge.testing.SseStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,18 +23,13 @@ class SecurityTest {
     private static final String TOKEN = "s3cret-token-of-enough-length";
 
     private final ObjectMapper json = new ObjectMapper();
+    @RegisterExtension
+    final TestServers servers = new TestServers();
     private TestServer t;
-
-    @AfterEach
-    void stop() {
-        if (t != null) {
-            t.close();
-        }
-    }
 
     @Test
     void withATokenEveryDataRouteNeedsItAndOnlyTheStreamTakesItFromTheQuery() throws Exception {
-        t = new TestServer(hub(10), new WebSettings("127.0.0.1", 0, TOKEN, Set.of(), 100, 200));
+        t = servers.start(hub(10), new WebSettings("127.0.0.1", 0, TOKEN, Set.of(), 100, 200));
         for (String path : List.of("/events", "/api/channels", "/api/nodes", "/api/anomalies", "/api/labels", "/metrics")) {
             HttpResponse<String> refused = t.get(path);
             assertEquals(401, refused.statusCode(), path);
@@ -54,7 +49,7 @@ class SecurityTest {
 
     @Test
     void corsGrantsListedOriginsOnly() throws Exception {
-        t = new TestServer(hub(10), new WebSettings("127.0.0.1", 0, null, Set.of("https://ops.example"), 100, 200));
+        t = servers.start(hub(10), new WebSettings("127.0.0.1", 0, null, Set.of("https://ops.example"), 100, 200));
         HttpResponse<String> listed = t.get("/api/nodes", "Origin", "https://ops.example");
         assertEquals("https://ops.example", listed.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
         assertEquals("Origin", listed.headers().firstValue("Vary").orElse(""));
@@ -76,7 +71,7 @@ class SecurityTest {
 
     @Test
     void streamsBeyondTheLimitGet503() throws Exception {
-        t = new TestServer(hub(2), WebSettings.local(0));
+        t = servers.start(hub(2), WebSettings.local(0));
         t.track(SseStream.open(t.http, t.uri("/events"))).awaitComment(WAIT, "connected");
         SseStream second = t.track(SseStream.open(t.http, t.uri("/events")));
         second.awaitComment(WAIT, "connected");
@@ -97,7 +92,7 @@ class SecurityTest {
 
     @Test
     void badRequestsAreRefusedWith400AndAReason() throws Exception {
-        t = new TestServer(hub(10), new WebSettings("127.0.0.1", 0, null, Set.of(), 3, 10));
+        t = servers.start(hub(10), new WebSettings("127.0.0.1", 0, null, Set.of(), 3, 10));
         assertBad("/events?type=score,bogus", "unknown type; allowed: score, anomaly, node, label");
         assertBad("/events?channel=a,b&channel=c,d", "too many values for 'channel': at most 3");
         assertBad("/events?channel=abcdefghijk", "a value of 'channel' is longer than 10 characters");

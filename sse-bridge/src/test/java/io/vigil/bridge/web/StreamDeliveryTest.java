@@ -2,8 +2,8 @@ package io.vigil.bridge.web;
 
 import io.vigil.bridge.testing.Await;
 import io.vigil.bridge.testing.SseStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,18 +21,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Fan-out: order, bounded queues with announced drops, keep-alives, cleanup. */
 class StreamDeliveryTest {
 
+    @RegisterExtension
+    final TestServers servers = new TestServers();
     private TestServer t;
-
-    @AfterEach
-    void stop() {
-        if (t != null) {
-            t.close();
-        }
-    }
 
     @Test
     void everyClientReceivesExactlyThePublishedEventsInOrder() throws Exception {
-        t = new TestServer(100);
+        t = servers.start(100);
         SseStream first = t.track(SseStream.open(t.http, t.uri("/events")));
         SseStream second = t.track(SseStream.open(t.http, t.uri("/events")));
         first.awaitComment(WAIT, "connected");
@@ -57,7 +52,7 @@ class StreamDeliveryTest {
     @Test
     void stalledClientLosesOldestEventsIsToldSoAndFastClientGetsEverything() throws Exception {
         int queueSize = 16;
-        t = new TestServer(queueSize);
+        t = servers.start(queueSize);
         SseStream fast = t.track(SseStream.open(t.http, t.uri("/events")));
         Socket stalled = t.track(new Socket());
         stalled.setReceiveBufferSize(4096); // before connect, so the TCP window stays small
@@ -98,7 +93,7 @@ class StreamDeliveryTest {
 
     @Test
     void closedConnectionsAreForgotten() throws Exception {
-        t = new TestServer(100);
+        t = servers.start(100);
         Socket socket = new Socket("127.0.0.1", t.server.port());
         socket.getOutputStream().write("GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n"
                 .getBytes(StandardCharsets.US_ASCII));
@@ -116,7 +111,7 @@ class StreamDeliveryTest {
 
     @Test
     void quietStreamsGetKeepAlives() throws Exception {
-        t = new TestServer(new io.vigil.bridge.events.HubSettings(10, 10, java.time.Duration.ofMillis(50),
+        t = servers.start(new io.vigil.bridge.events.HubSettings(10, 10, java.time.Duration.ofMillis(50),
                 java.time.Duration.ofSeconds(60), 10), WebSettings.local(0));
         SseStream client = t.track(SseStream.open(t.http, t.uri("/events")));
         client.awaitComment(WAIT, "connected");

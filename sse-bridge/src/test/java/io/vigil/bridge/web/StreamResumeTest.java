@@ -5,8 +5,8 @@ import io.vigil.bridge.events.HubSettings;
 import io.vigil.bridge.events.PositionCodec;
 import io.vigil.bridge.testing.Await;
 import io.vigil.bridge.testing.SseStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,18 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Resumes served from the hub's memory, and the hand-off to Kafka when memory does not reach back. */
 class StreamResumeTest {
 
+    @RegisterExtension
+    final TestServers servers = new TestServers();
     private TestServer t;
-
-    @AfterEach
-    void stop() {
-        if (t != null) {
-            t.close();
-        }
-    }
 
     @Test
     void aReconnectingClientGetsExactlyTheMissedEventsOnceInOrderThenLiveOnes() throws Exception {
-        t = new TestServer(100);
+        t = servers.start(100);
         SseStream first = t.track(SseStream.open(t.http, t.uri("/events")));
         Await.until(WAIT, "told the frontier", () -> first.lastEventId() != null);
         assertEquals(PositionCodec.encode(t.position()), first.lastEventId(), "a fresh stream starts at the frontier");
@@ -66,7 +61,7 @@ class StreamResumeTest {
 
     @Test
     void anUpToDateClientResumesWithNothingReplayed() throws Exception {
-        t = new TestServer(100);
+        t = servers.start(100);
         t.publish(t.events.score(0, "A", "{\"n\":1}"));
         SseStream client = t.track(SseStream.open(t.http, t.uri("/events"), PositionCodec.encode(t.position()), null));
         assertEquals("{\"via\":\"none\",\"missed\":0}", client.nextOf(WAIT, "resume", "score").data());
@@ -76,7 +71,7 @@ class StreamResumeTest {
 
     @Test
     void aFilteredClientIsToldTheFrontierSoItsResumePointStaysRecent() throws Exception {
-        t = new TestServer(100);
+        t = servers.start(100);
         SseStream onlyA = t.track(SseStream.open(t.http, t.uri("/events?channel=A&type=score")));
         Await.until(WAIT, "told the frontier", () -> onlyA.lastEventId() != null);
         t.publish(t.events.score(0, "A", "{\"n\":1}"), t.events.score(1, "B", "{\"n\":2}"));
@@ -89,7 +84,7 @@ class StreamResumeTest {
 
     @Test
     void aResumeFromBeforeMemoryGoesToKafkaAndMemoryTakesOverWhenItCatchesUp() throws Exception {
-        t = new TestServer(new HubSettings(100, 2, Duration.ofSeconds(15), Duration.ofSeconds(60), 10),
+        t = servers.start(new HubSettings(100, 2, Duration.ofSeconds(15), Duration.ofSeconds(60), 10),
                 WebSettings.local(0));
         String start = PositionCodec.encode(t.position());
         t.publish(t.events.score(0, "A", "{\"n\":1}"), t.events.score(0, "A", "{\"n\":2}"),

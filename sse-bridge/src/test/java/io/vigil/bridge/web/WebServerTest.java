@@ -6,8 +6,8 @@ import io.vigil.avro.ChannelScore;
 import io.vigil.avro.Detector;
 import io.vigil.bridge.events.EventType;
 import io.vigil.bridge.events.PositionCodec;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,18 +21,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WebServerTest {
 
     private final ObjectMapper json = new ObjectMapper();
+    @RegisterExtension
+    final TestServers servers = new TestServers();
     private TestServer t;
-
-    @AfterEach
-    void stop() {
-        if (t != null) {
-            t.close();
-        }
-    }
 
     @Test
     void healthSaysStartingWith503ThenCatchingUpThenReady() throws Exception {
-        t = new TestServer(10);
+        t = servers.start(10);
         HttpResponse<String> starting = t.get("/health");
         assertEquals(503, starting.statusCode());
         assertEquals("application/json", starting.headers().firstValue("Content-Type").orElse(""));
@@ -50,7 +45,7 @@ class WebServerTest {
 
     @Test
     void metricsAreInPrometheusTextFormat() throws Exception {
-        t = new TestServer(10);
+        t = servers.start(10);
         t.publish(t.events.score(0, "A", "{}"));
         HttpResponse<String> response = t.get("/metrics");
         assertEquals(200, response.statusCode());
@@ -65,7 +60,7 @@ class WebServerTest {
 
     @Test
     void servesTheDashboardAndItsAssets() throws Exception {
-        t = new TestServer(10);
+        t = servers.start(10);
         HttpResponse<String> page = t.get("/");
         assertEquals(200, page.statusCode());
         assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
@@ -97,7 +92,7 @@ class WebServerTest {
 
     @Test
     void onlyGetAndHeadAreAllowed() throws Exception {
-        t = new TestServer(10);
+        t = servers.start(10);
         HttpResponse<String> post = t.http.send(HttpRequest.newBuilder(t.uri("/health"))
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(405, post.statusCode());
@@ -107,7 +102,7 @@ class WebServerTest {
 
     @Test
     void apiAnswersWithTheViewsAndThePositionTheyReflect() throws Exception {
-        t = new TestServer(10);
+        t = servers.start(10);
         t.views.apply(EventType.SCORE, ChannelScore.newBuilder().setChannelId("P-1").setSource("smap")
                 .setEventTime(Instant.ofEpochMilli(1000)).setValue(1.5).setForecast(1.0).setError(0.5)
                 .setSmoothedError(0.25).setThreshold(Double.NaN).setAnomalous(false).setDetector(Detector.BASELINE)
