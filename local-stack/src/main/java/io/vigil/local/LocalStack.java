@@ -48,7 +48,12 @@ public final class LocalStack implements AutoCloseable {
     private final List<ServiceProcess> jobs = new ArrayList<>();
     private final long started = System.nanoTime();
     private boolean closed;
-    private final Thread orphanGuard = new Thread(this::close, "local-stack-orphan-guard");
+    /** Ctrl-C, SIGTERM, or a test fork killed on timeout: no JVM of the stack outlives this one. */
+    private final Thread orphanGuard = new Thread(() -> {
+        out.println("\nvigil: stopping...");
+        close();
+        out.println("vigil: stopped");
+    }, "local-stack-shutdown");
     private final Map<String, Double> readySeconds = new java.util.concurrent.ConcurrentHashMap<>();
 
     LocalStack(LocalStackConfig config) {
@@ -58,11 +63,6 @@ public final class LocalStack implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         LocalStack stack = new LocalStack(LocalStackConfig.from(Settings.fromSystem()));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println("\nvigil: stopping...");
-            stack.close();
-            out.println("vigil: stopped");
-        }, "local-stack-shutdown"));
         try {
             stack.start();
         } catch (Exception e) {
@@ -73,7 +73,6 @@ public final class LocalStack implements AutoCloseable {
     }
 
     void start() throws Exception {
-        // Whoever embeds the stack (a test fork killed on timeout included) must not leave JVMs behind.
         Runtime.getRuntime().addShutdownHook(orphanGuard);
         checkPortsFree();
         wipe(config.workDir());
