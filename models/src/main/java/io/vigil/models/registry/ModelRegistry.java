@@ -37,6 +37,7 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -359,10 +360,12 @@ public final class ModelRegistry implements AutoCloseable {
             producer.initTransactions();
             try {
                 return body.apply(producer);
-            } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            } catch (ProducerFencedException | InvalidProducerEpochException | InvalidTxnStateException e) {
                 // Another writer of this channel started after us. An old epoch is an abortable error: abort
                 // now, or the coordinator keeps our transaction open (and every writer of the channel
-                // waiting) until it times out. Either way nothing of this attempt becomes visible.
+                // waiting) until it times out. If the newer writer's start already aborted our transaction,
+                // our commit is refused as an invalid state (seen with Kafka 4.3's coordinator). Either way
+                // nothing of this attempt becomes visible.
                 abortQuietly(producer);
                 throw new IllegalStateException(channel + ": another process changed this channel at the same time;"
                         + " nothing was written by this one, run the command again", e);
