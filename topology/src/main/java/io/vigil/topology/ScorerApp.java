@@ -1,34 +1,48 @@
 package io.vigil.topology;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vigil.config.Settings;
+import io.vigil.topology.lifecycle.ScorerHealth;
+import io.vigil.topology.lifecycle.ThreadReplacements;
 import io.vigil.topology.scoring.lstm.LstmForwardPasses;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The scorer service: runs {@link VigilTopology} until SIGTERM, and serves Prometheus metrics on
- * {@code /metrics}. A failing stream thread is replaced rather than taking the instance down; under
- * exactly-once it resumes from the last committed transaction.
+ * {@code /metrics} and its probes on {@code /health} (live) and {@code /ready} (RUNNING, stores
+ * restored), see {@link ScorerHealth}.
+ *
+ * <p>It lives and dies in a way a supervisor can act on: a failed stream thread is replaced within
+ * {@link ThreadReplacements}' limit; past it, or when Streams reaches ERROR or stops without being
+ * asked to, the process exits with {@value #EXIT_FAILED}. SIGTERM closes Streams within the configured
+ * timeout (shorter than the pod's grace period), then exits 0.
  */
 public final class ScorerApp {
+
+    /** Exit status when the scorer stopped without being asked to. */
+    static final int EXIT_FAILED = 1;
 
     private static final Logger log = LoggerFactory.getLogger(ScorerApp.class);
 
     public static void main(String[] args) throws Exception {
         long started = System.nanoTime();
         TopologyConfig config = TopologyConfig.from(Settings.fromSystem());
+        TopologyConfig.Lifecycle lifecycle = config.lifecycle();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
 
@@ -37,10 +51,8 @@ public final class ScorerApp {
         KafkaStreams streams = new KafkaStreams(VigilTopology.build(config, meters), config.streamsProperties());
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);
-        streams.setUncaughtExceptionHandler(e -> {
-            log.atError().setCause(e).setMessage("stream thread failed; replacing it").log();
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        streams.setUncaughtExceptionHandler(new ThreadReplacements(lifecycle.threadMaxFailures(),
+                Duration.ofMillis(lifecycle.threadFailureWindowMs()), System::currentTimeMillis));
         CountDownLatch stopped = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             log.atInfo().setMessage("streams state").addKeyValue("from", before).addKeyValue("to", now).log();
@@ -52,31 +64,60 @@ public final class ScorerApp {
                 stopped.countDown();
             }
         });
-        HttpServer metricsServer = config.metricsPort() > 0 ? serveMetrics(config.metricsPort(), meters) : null;
+        HttpServer http = config.metricsPort() > 0
+                ? serve(config.metricsPort(), meters, ScorerHealth.of(streams)) : null;
 
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            streams.close();
+        AtomicBoolean stopAsked = new AtomicBoolean();
+        Duration closeTimeout = Duration.ofMillis(lifecycle.closeTimeoutMs());
+        Thread shutdown = new Thread(() -> {
+            stopAsked.set(true);
+            close(streams, closeTimeout);
             streamsMetrics.close();
-            if (metricsServer != null) {
-                metricsServer.stop(0);
+            if (http != null) {
+                http.stop(0);
             }
-        }, "scorer-shutdown"));
+        }, "scorer-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
         streams.start();
         stopped.await();
+        if (stopAsked.get()) {
+            return;
+        }
+        // ERROR, or NOT_RUNNING nobody asked for: a scorer that cannot process must not look alive.
+        log.atError().setMessage("scorer stopped without being asked to; exiting")
+                .addKeyValue("state", streams.state()).addKeyValue("exitStatus", EXIT_FAILED).log();
+        System.exit(EXIT_FAILED);
     }
 
-    private static HttpServer serveMetrics(int port, PrometheusMeterRegistry meters) throws IOException {
+    private static void close(KafkaStreams streams, Duration timeout) {
+        long start = System.nanoTime();
+        boolean closed = streams.close(CloseOptions.timeout(timeout));
+        log.atInfo().setMessage(closed ? "scorer closed" : "scorer close timed out")
+                .addKeyValue("ms", (System.nanoTime() - start) / 1_000_000)
+                .addKeyValue("timeoutMs", timeout.toMillis()).log();
+    }
+
+    private static HttpServer serve(int port, PrometheusMeterRegistry meters, ScorerHealth health) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-        server.createContext("/metrics", exchange -> {
-            byte[] body = meters.scrape().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
+        server.createContext("/metrics", exchange ->
+                respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", meters.scrape()));
+        server.createContext("/health", exchange -> probe(exchange, health.live()));
+        server.createContext("/ready", exchange -> probe(exchange, health.ready()));
         server.start();
-        log.atInfo().setMessage("metrics endpoint").addKeyValue("url", "http://localhost:" + port + "/metrics").log();
+        log.atInfo().setMessage("metrics and probes endpoint").addKeyValue("url", "http://localhost:" + port).log();
         return server;
+    }
+
+    private static void probe(HttpExchange exchange, ScorerHealth.Verdict verdict) throws IOException {
+        respond(exchange, verdict.ok() ? 200 : 503, "text/plain; charset=utf-8", verdict.reason() + "\n");
+    }
+
+    private static void respond(HttpExchange exchange, int status, String type, String text) throws IOException {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
     }
 }

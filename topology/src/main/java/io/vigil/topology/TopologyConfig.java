@@ -1,7 +1,12 @@
 package io.vigil.topology;
 
 import io.vigil.config.Settings;
+import io.vigil.topology.deadletter.DeadLetterRecords;
+import io.vigil.topology.deadletter.DeadLetters;
+import io.vigil.topology.deadletter.ProcessingErrorHandler;
+import io.vigil.topology.deadletter.ProductionErrorHandler;
 import io.vigil.topology.heartbeat.LivenessSettings;
+import io.vigil.topology.intake.InputBounds;
 import io.vigil.topology.scoring.BaselineDetector;
 import io.vigil.topology.scoring.ScoringSettings;
 import io.vigil.topology.scoring.lstm.LstmParameters;
@@ -9,6 +14,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -29,6 +35,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param baseline settings of the fallback detector for channels without a model
  * @param scoring model cache, weight precision and the long-gap rule of the LSTM scorer
  * @param liveness when silent nodes count as FAULTED
+ * @param bounds how far event times, values and ids of accepted records may stray
+ * @param deadLetterMaxBytes the largest dead letter written; larger ones keep a prefix of the input
+ * @param lifecycle standby replicas, group membership, shutdown and thread-replacement limits
  */
 public record TopologyConfig(
         String applicationId,
@@ -42,7 +51,35 @@ public record TopologyConfig(
         int metricsPort,
         BaselineDetector.Settings baseline,
         ScoringSettings scoring,
-        LivenessSettings liveness) {
+        LivenessSettings liveness,
+        InputBounds bounds,
+        int deadLetterMaxBytes,
+        Lifecycle lifecycle) {
+
+    /**
+     * How the scorer joins its group, fails over and stops.
+     *
+     * @param standbyReplicas warm copies of each task's state on other instances
+     *     ({@code num.standby.replicas}); with one, a lost instance's partitions move without restoring
+     * @param groupInstanceId static membership ({@code group.instance.id}, e.g. the pod name), or null:
+     *     a restarted instance with the same id gets its partitions back without a rebalance
+     * @param sessionTimeoutMs how long a silent member keeps its partitions, 0 for Kafka's default;
+     *     a killed instance's partitions move after this
+     * @param closeTimeoutMs how long a shutdown may take, below the pod's termination grace period
+     * @param threadMaxFailures failures of one task within the window that shut the scorer down
+     * @param threadFailureWindowMs the window over which task failures are counted
+     */
+    public record Lifecycle(int standbyReplicas, String groupInstanceId, int sessionTimeoutMs, long closeTimeoutMs,
+                            int threadMaxFailures, long threadFailureWindowMs) {
+        public static final Lifecycle DEFAULT = new Lifecycle(0, null, 0, 20_000, 3, 600_000);
+
+        public Lifecycle {
+            if (standbyReplicas < 0 || sessionTimeoutMs < 0 || closeTimeoutMs <= 0 || threadMaxFailures < 1
+                    || threadFailureWindowMs <= 0) {
+                throw new IllegalArgumentException("invalid scorer lifecycle settings: " + this);
+            }
+        }
+    }
 
     public static TopologyConfig from(Settings s) {
         return new TopologyConfig(
@@ -61,7 +98,24 @@ public record TopologyConfig(
                         s.getDouble("baseline.k", BaselineDetector.Settings.DEFAULT.k()),
                         s.getInt("baseline.warmup", BaselineDetector.Settings.DEFAULT.warmup())),
                 scoring(s),
-                liveness(s));
+                liveness(s),
+                new InputBounds(
+                        s.getLong("time.max.ahead.ms", InputBounds.DEFAULT.maxAheadMs()),
+                        s.getLong("time.max.age.ms", InputBounds.DEFAULT.maxAgeMs()),
+                        s.getInt("id.max.bytes", InputBounds.DEFAULT.maxIdBytes())),
+                s.getInt("dead.letter.max.bytes", DeadLetters.DEFAULT_MAX_BYTES),
+                lifecycle(s));
+    }
+
+    private static Lifecycle lifecycle(Settings s) {
+        Lifecycle d = Lifecycle.DEFAULT;
+        return new Lifecycle(
+                s.getInt("standby.replicas", d.standbyReplicas()),
+                s.get("group.instance.id", null),
+                s.getInt("session.timeout.ms", d.sessionTimeoutMs()),
+                s.getLong("close.timeout.ms", d.closeTimeoutMs()),
+                s.getInt("stream.thread.max.failures", d.threadMaxFailures()),
+                s.getLong("stream.thread.failure.window.ms", d.threadFailureWindowMs()));
     }
 
     private static ScoringSettings scoring(Settings s) {
@@ -87,7 +141,7 @@ public record TopologyConfig(
                 s.getDouble("liveness.learning.rate", d.learningRate()));
     }
 
-    /** Serde settings for the registry-backed Avro serdes. */
+    /** Serde settings for the registry-backed Avro serdes; the exception handlers read them too. */
     public Map<String, Object> serdeConfig() {
         Map<String, Object> config = new HashMap<>();
         config.put("schema.registry.url", schemaRegistryUrl);
@@ -107,6 +161,18 @@ public record TopologyConfig(
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
         // Changelogs carry the input's event time, which a fast replay puts far ahead of the clock.
         p.put(StreamsConfig.topicPrefix(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG), Long.toString(Long.MAX_VALUE));
+        // Nothing thrown inside the topology may reach the stream thread: a record fails, the stream does not.
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingErrorHandler.class.getName());
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionErrorHandler.class.getName());
+        p.putAll(serdeConfig());
+        p.put(DeadLetterRecords.MAX_BYTES_CONFIG, Integer.toString(deadLetterMaxBytes));
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, lifecycle.standbyReplicas());
+        if (lifecycle.groupInstanceId() != null) {
+            p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), lifecycle.groupInstanceId());
+        }
+        if (lifecycle.sessionTimeoutMs() > 0) {
+            p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), lifecycle.sessionTimeoutMs());
+        }
         return p;
     }
 }

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vigil.avro.AnomalyEvent;
 import io.vigil.avro.ChannelScore;
 import io.vigil.avro.DeadLetter;
-import io.vigil.avro.DeadLetterReason;
 import io.vigil.avro.Heartbeat;
 import io.vigil.avro.ModelRelease;
 import io.vigil.avro.NodeStatus;
@@ -13,6 +12,7 @@ import io.vigil.schemas.Topics;
 import io.vigil.schemas.serde.AvroSerde;
 import io.vigil.topology.deadletter.DeadLetters;
 import io.vigil.topology.heartbeat.NodeLivenessProcessor;
+import io.vigil.topology.intake.InputBounds;
 import io.vigil.topology.intake.RecordIntake;
 import io.vigil.topology.release.ModelCache;
 import io.vigil.topology.release.ModelKeeper;
@@ -32,7 +32,7 @@ import org.apache.kafka.streams.state.Stores;
  *   telemetry (raw bytes)  -> intake (decode, validate) -> scorer (channel state, window) -> scores, anomalies
  *   models (raw bytes)     -> intake (decode)           -> keeper (check, champion rule)  -> model stores
  *   heartbeats (raw bytes) -> intake (decode, validate) -> liveness (node state)          -> node status
- *                  the intakes, the keeper and the scorer -> dead letters
+ *   the intakes, the keeper, the scorer and liveness          -> dead letters
  * </pre>
  *
  * The keeper writes the model stores and the scorer reads them, so both belong to one sub-topology:
@@ -41,8 +41,10 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Every telemetry record leaves as exactly one score or one dead letter; every models record
  * becomes the channel's model, retires it, changes nothing (a re-delivered champion) or is a dead
- * letter. Heartbeats are absorbed into node state; an undecodable one is a dead letter, and node
- * status changes only on transitions.
+ * letter. Heartbeats are absorbed into node state; an undecodable or out-of-bounds one is a dead
+ * letter, and node status changes only on transitions. A record whose processing throws is a
+ * PROCESSING_ERROR dead letter and leaves its state as it was; Kafka Streams' processing and
+ * production handlers ({@link TopologyConfig#streamsProperties}) catch whatever still escapes.
  */
 public final class VigilTopology {
 
@@ -79,7 +81,8 @@ public final class VigilTopology {
         AvroSerde<ChannelScore> scoreSerde = AvroSerde.configured(ChannelScore.class, config.serdeConfig(), false);
         AvroSerde<AnomalyEvent> anomalySerde = AvroSerde.configured(AnomalyEvent.class, config.serdeConfig(), false);
         AvroSerde<DeadLetter> deadLetterSerde = AvroSerde.configured(DeadLetter.class, config.serdeConfig(), false);
-        DeadLetters deadLetters = new DeadLetters(DEAD_LETTER_SINK, meters);
+        DeadLetters deadLetters = new DeadLetters(DEAD_LETTER_SINK, config.deadLetterMaxBytes(), meters);
+        InputBounds bounds = config.bounds();
         BaselineDetector baseline = new BaselineDetector(config.baseline());
         ModelCache modelCache = new ModelCache(config.scoring().modelCacheSize(), config.scoring().precision(), meters);
         ScoringProcessor.Stores scoringStores =
@@ -91,7 +94,8 @@ public final class VigilTopology {
         topology.addProcessor(INTAKE,
                 () -> new RecordIntake<>(
                         AvroSerde.configured(TelemetryPoint.class, config.serdeConfig(), false).deserializer(),
-                        TelemetryPoint::getChannelId, VigilTopology::checkTelemetry, deadLetters, SCORER),
+                        TelemetryPoint::getChannelId, (point, now) -> checkTelemetry(bounds, point, now),
+                        bounds.maxIdBytes(), deadLetters, SCORER),
                 TELEMETRY_SOURCE);
         topology.addProcessor(SCORER,
                 () -> new ScoringProcessor(scoringStores, baseline, config.scoring(), modelCache, deadLetters,
@@ -113,7 +117,8 @@ public final class VigilTopology {
         topology.addProcessor(MODEL_INTAKE,
                 () -> RecordIntake.keepingTombstones(
                         AvroSerde.configured(ModelRelease.class, config.serdeConfig(), false).deserializer(),
-                        ModelRelease::getChannelId, release -> null, deadLetters, MODEL_KEEPER),
+                        ModelRelease::getChannelId, (release, now) -> null, bounds.maxIdBytes(), deadLetters,
+                        MODEL_KEEPER),
                 MODEL_SOURCE);
         topology.addProcessor(MODEL_KEEPER,
                 () -> new ModelKeeper(MODEL_STORE, MODEL_PARAMETERS_STORE, modelCache, deadLetters, meters),
@@ -133,10 +138,12 @@ public final class VigilTopology {
         topology.addProcessor(HEARTBEAT_INTAKE,
                 () -> new RecordIntake<>(
                         AvroSerde.configured(Heartbeat.class, config.serdeConfig(), false).deserializer(),
-                        Heartbeat::getNodeId, beat -> null, deadLetters, LIVENESS),
+                        Heartbeat::getNodeId, (beat, now) -> bounds.checkTime(beat.getTime().toEpochMilli(), now),
+                        bounds.maxIdBytes(), deadLetters, LIVENESS),
                 HEARTBEAT_SOURCE);
         topology.addProcessor(LIVENESS,
-                () -> new NodeLivenessProcessor(config.liveness(), NODE_STORE, DEADLINE_STORE, meters),
+                () -> new NodeLivenessProcessor(config.liveness(), NODE_STORE, DEADLINE_STORE, NODE_STATUS_SINK,
+                        deadLetters, meters),
                 HEARTBEAT_INTAKE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(NODE_STORE), Serdes.String(), NodeLivenessProcessor.storeSerde()),
@@ -148,13 +155,13 @@ public final class VigilTopology {
                 LIVENESS);
 
         topology.addSink(DEAD_LETTER_SINK, Topics.DEAD_LETTERS.name(), new ByteArraySerializer(),
-                deadLetterSerde.serializer(), INTAKE, SCORER, MODEL_INTAKE, MODEL_KEEPER, HEARTBEAT_INTAKE);
+                deadLetterSerde.serializer(), INTAKE, SCORER, MODEL_INTAKE, MODEL_KEEPER, HEARTBEAT_INTAKE, LIVENESS);
         return topology;
     }
 
-    /** A point whose value is NaN or infinite cannot be forecast or judged: INVALID_VALUE. */
-    private static RecordIntake.Rejection checkTelemetry(TelemetryPoint point) {
-        return Double.isFinite(point.getValue()) ? null
-                : new RecordIntake.Rejection(DeadLetterReason.INVALID_VALUE, "value is " + point.getValue());
+    /** A point is scored when its value and event time are within the bounds. */
+    private static RecordIntake.Rejection checkTelemetry(InputBounds bounds, TelemetryPoint point, long now) {
+        RecordIntake.Rejection value = InputBounds.checkValue(point.getValue());
+        return value != null ? value : bounds.checkTime(point.getEventTime().toEpochMilli(), now);
     }
 }

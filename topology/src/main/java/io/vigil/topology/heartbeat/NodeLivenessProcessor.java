@@ -6,6 +6,7 @@ import io.vigil.avro.Heartbeat;
 import io.vigil.avro.NodeLiveness;
 import io.vigil.avro.NodeState;
 import io.vigil.avro.NodeStatus;
+import io.vigil.topology.deadletter.DeadLetters;
 import io.vigil.topology.intake.Received;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,22 +31,26 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>A heartbeat older than or as old as the node's newest one (late or duplicate) changes nothing and
  * is counted; the record timestamp of a heartbeat must be its time, as the replay producer sets it.
  */
-public final class NodeLivenessProcessor implements Processor<String, Received<Heartbeat>, String, NodeStatus> {
+public final class NodeLivenessProcessor implements Processor<String, Received<Heartbeat>, Object, Object> {
 
     private final LivenessSettings settings;
     private final String nodeStoreName;
     private final String deadlineStoreName;
+    private final String statusSink;
+    private final DeadLetters deadLetters;
     private final Counter late;
     private final Counter duplicate;
-    private ProcessorContext<String, NodeStatus> context;
+    private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, NodeRecord> nodes;
     private DeadlineIndex deadlines;
 
     public NodeLivenessProcessor(LivenessSettings settings, String nodeStoreName, String deadlineStoreName,
-                                 MeterRegistry meters) {
+                                 String statusSink, DeadLetters deadLetters, MeterRegistry meters) {
         this.settings = settings;
         this.nodeStoreName = nodeStoreName;
         this.deadlineStoreName = deadlineStoreName;
+        this.statusSink = statusSink;
+        this.deadLetters = deadLetters;
         this.late = ignored(meters, "late");
         this.duplicate = ignored(meters, "duplicate");
     }
@@ -63,7 +68,7 @@ public final class NodeLivenessProcessor implements Processor<String, Received<H
     }
 
     @Override
-    public void init(ProcessorContext<String, NodeStatus> context) {
+    public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.nodes = context.getStateStore(nodeStoreName);
         KeyValueStore<Bytes, byte[]> index = context.getStateStore(deadlineStoreName);
@@ -75,6 +80,15 @@ public final class NodeLivenessProcessor implements Processor<String, Received<H
 
     @Override
     public void process(Record<String, Received<Heartbeat>> record) {
+        try {
+            absorb(record);
+        } catch (RuntimeException e) {
+            deadLetters.failed(context, record, record.value().rawKey(), record.value().rawValue(), e);
+        }
+    }
+
+    /** Everything is decided before the first write, so a failure leaves the node as it was. */
+    private void absorb(Record<String, Received<Heartbeat>> record) {
         Heartbeat beat = record.value().value();
         String nodeId = record.key();
         long time = beat.getTime().toEpochMilli();
@@ -87,14 +101,14 @@ public final class NodeLivenessProcessor implements Processor<String, Received<H
         double interval = learnInterval(before, time);
         long deadline = beat.getState() == NodeState.PARKED
                 ? NodeRecord.NO_DEADLINE : seen + settings.silenceAllowedMs(interval);
+        NodeRecord after = new NodeRecord(time, seen, beat.getState(), interval,
+                before == null ? 1 : before.beats() + 1, deadline, false);
         if (before != null && before.deadline() != NodeRecord.NO_DEADLINE) {
             deadlines.remove(before.deadline(), nodeId);
         }
         if (deadline != NodeRecord.NO_DEADLINE) {
             deadlines.add(deadline, nodeId);
         }
-        NodeRecord after = new NodeRecord(time, seen, beat.getState(), interval,
-                before == null ? 1 : before.beats() + 1, deadline, false);
         nodes.put(nodeId, after);
         if (before != null && before.faulted()) {
             emit(nodeId, NodeLiveness.RECOVERED, seen, after, record.timestamp());
@@ -142,6 +156,6 @@ public final class NodeLivenessProcessor implements Processor<String, Received<H
                 .setLastState(node.state())
                 .setExpectedIntervalMs(Math.round(node.intervalMs()))
                 .build();
-        context.forward(new Record<>(nodeId, change, timestamp));
+        context.forward(new Record<Object, Object>(nodeId, change, timestamp), statusSink);
     }
 }

@@ -62,6 +62,16 @@ public final class ModelKeeper implements Processor<String, Received<ModelReleas
 
     @Override
     public void process(Record<String, Received<ModelRelease>> record) {
+        try {
+            keep(record);
+        } catch (RuntimeException e) {
+            Received<ModelRelease> received = record.value();
+            deadLetters.failed(context, record, received.rawKey(), received.rawValue(), e);
+            outcomes.get(Outcome.REJECTED).increment();
+        }
+    }
+
+    private void keep(Record<String, Received<ModelRelease>> record) {
         String channel = record.key();
         ModelRelease release = record.value().value();
         if (release == null) {
@@ -74,7 +84,8 @@ public final class ModelKeeper implements Processor<String, Received<ModelReleas
         ReleaseCheck.Checked checked;
         try {
             checked = ReleaseCheck.check(release, cache.precision());
-        } catch (ReleaseCheck.BadRelease e) {
+        } catch (ReleaseCheck.BadRelease | RuntimeException e) {
+            // A release the check cannot even read is as bad as one it refuses.
             reject(record, "version " + release.getVersion() + ": " + e.getMessage());
             return;
         }

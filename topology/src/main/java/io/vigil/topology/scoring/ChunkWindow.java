@@ -5,6 +5,8 @@ import io.vigil.topology.scoring.telemanom.StreamState;
 import io.vigil.topology.scoring.telemanom.ThresholdSettings;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -21,13 +23,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * batches of 70).
  *
  * <p>One instance per processor; {@link #bind} it to a channel and its next index before every
- * {@code accept}.
+ * {@code accept}. Writes are staged until {@link #commit}: a point that fails half-way is
+ * {@link #discard}ed and leaves the channel's chunks as they were before it.
  */
 final class ChunkWindow implements ChunkStore {
 
     private static final byte FORMAT_V1 = 1;
+    /** Marks a staged delete. */
+    private static final byte[] DELETED = new byte[0];
 
     private final KeyValueStore<String, byte[]> store;
+    private final Map<String, byte[]> staged = new LinkedHashMap<>();
     private final StateBytes written;
     private String channel;
     private int batch;
@@ -74,7 +80,7 @@ final class ChunkWindow implements ChunkStore {
 
     @Override
     public double[] chunk(int k) {
-        byte[] bytes = store.get(key(channel, k));
+        byte[] bytes = read(key(channel, k));
         if (bytes == null || bytes.length != size()) {
             // Absent, or left by a model with other settings: the threshold starts the chunk afresh.
             if (k == chunkOf(index)) {
@@ -107,13 +113,13 @@ final class ChunkWindow implements ChunkStore {
         out.position(1 + chunk.length * Double.BYTES);
         out.asLongBuffer().put(currentTimes);
         String key = key(channel, k);
-        store.put(key, out.array());
+        staged.put(key, out.array());
         written.add(key, out.array().length);
     }
 
     /** Event time of the channel's point {@code i}, which must be among the newest h indices. */
     long timeOf(long i) {
-        byte[] bytes = store.get(key(channel, chunkOf(i)));
+        byte[] bytes = read(key(channel, chunkOf(i)));
         if (bytes == null || bytes.length != size()) {
             throw new IllegalStateException("no time for index " + i + " of " + channel);
         }
@@ -124,8 +130,33 @@ final class ChunkWindow implements ChunkStore {
     /** Deletes a channel's chunks, e.g. when its window is reset or its model retired. */
     void clear(String channel, int windowSize) {
         for (int k = 0; k < windowSize; k++) {
-            store.delete(key(channel, k));
+            staged.put(key(channel, k), DELETED);
         }
+    }
+
+    /** Writes what the point staged to the store. */
+    void commit() {
+        for (Map.Entry<String, byte[]> e : staged.entrySet()) {
+            if (e.getValue() == DELETED) {
+                store.delete(e.getKey());
+            } else {
+                store.put(e.getKey(), e.getValue());
+            }
+        }
+        staged.clear();
+    }
+
+    /** Forgets what the point staged. */
+    void discard() {
+        staged.clear();
+    }
+
+    private byte[] read(String key) {
+        byte[] bytes = staged.get(key);
+        if (bytes == null) {
+            return store.get(key);
+        }
+        return bytes == DELETED ? null : bytes;
     }
 
     private int size() {

@@ -1,5 +1,6 @@
 package io.vigil.topology.scoring;
 
+import io.vigil.avro.DeadLetterReason;
 import io.vigil.topology.release.ActiveModel;
 import io.vigil.topology.release.ModelDescriptor;
 import io.vigil.topology.scoring.lstm.LstmForwardPass;
@@ -22,7 +23,10 @@ import io.vigil.topology.scoring.telemanom.StreamingThreshold;
  *       anomaly events.</li>
  * </ol>
  *
- * During the warm-up the point is reported with its forecast and error (none for the very first
+ * A value that scales beyond a finite float, or that drives the forecast to a non-finite number, is
+ * refused ({@link PointRefused}, VALUE_OUT_OF_RANGE) before it can poison the recurrent state.
+ *
+ * <p>During the warm-up the point is reported with its forecast and error (none for the very first
  * point after a reset) and no smoothed error, threshold or flag.
  */
 final class LstmScorer {
@@ -37,10 +41,19 @@ final class LstmScorer {
                        double value, AnomalyRun run, AnomalyRun.Emitter emitter) {
         ModelDescriptor d = model.descriptor();
         double x = d.scale(value);
+        if (!Float.isFinite((float) x)) {
+            throw new PointRefused(DeadLetterReason.VALUE_OUT_OF_RANGE, "value " + value + " scales to " + x
+                    + " with the model's bounds [" + d.scaleMin() + ", " + d.scaleMax() + "], beyond a finite network input");
+        }
         long consumed = channel.steps;
         double error = consumed > 0 ? Math.abs(channel.pending - x) : Double.NaN;
         double forecast = consumed > 0 ? d.unscale(channel.pending) : Double.NaN;
         channel.pending = pass.step(model.weights(), channel.state, (float) x);
+        if (!Float.isFinite(channel.pending)) {
+            // The recurrent state is poisoned too; the caller drops it with the point.
+            throw new PointRefused(DeadLetterReason.VALUE_OUT_OF_RANGE, "value " + value + " (scaled " + x
+                    + ") drives the network's forecast to " + channel.pending);
+        }
         channel.steps = consumed + 1;
         long index = consumed - d.warmupSteps();
         if (index < 0) {

@@ -35,6 +35,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *       gap);</li>
  *   <li>the point is scored, the channel's record is rewritten, the score and events forwarded.</li>
  * </ol>
+ *
+ * A point the detector refuses ({@link PointRefused}: a value the model cannot take) or whose scoring
+ * throws is dead-lettered with its reason or as PROCESSING_ERROR, and every write it staged is
+ * dropped, so the channel continues from its state before that point.
  */
 public final class ScoringProcessor implements Processor<String, Received<TelemetryPoint>, Object, Object> {
 
@@ -79,20 +83,37 @@ public final class ScoringProcessor implements Processor<String, Received<Teleme
     @Override
     public void process(Record<String, Received<TelemetryPoint>> record) {
         Received<TelemetryPoint> received = record.value();
-        TelemetryPoint point = received.value();
-        String channel = record.key();
+        List<AnomalyEvent> events = new ArrayList<>(0);
+        ChannelScore score;
+        try {
+            score = score(record.key(), received.value(), events);
+        } catch (PointRefused e) {
+            window.discard();
+            deadLetters.send(context, record, received.rawKey(), received.rawValue(), e.reason(), e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            // Nothing of the point was written: the channel goes on from its state before it.
+            window.discard();
+            deadLetters.failed(context, record, received.rawKey(), received.rawValue(), e);
+            return;
+        }
+        context.forward(new Record<Object, Object>(record.key(), score, record.timestamp()), scoresSink);
+        for (AnomalyEvent event : events) {
+            context.forward(new Record<Object, Object>(record.key(), event, record.timestamp()), anomaliesSink);
+        }
+    }
+
+    /** Scores one point and writes the channel's state, last of all, so a failure leaves it untouched. */
+    private ChannelScore score(String channel, TelemetryPoint point, List<AnomalyEvent> events) {
         long time = point.getEventTime().toEpochMilli();
         byte[] stored = states.get(channel);
         ChannelState state = stored == null ? ChannelState.fresh() : ChannelState.fromBytes(stored);
         if (stored != null && time <= state.lastTime) {
             boolean duplicate = time == state.lastTime;
-            deadLetters.send(context, record, received.rawKey(), received.rawValue(),
-                    duplicate ? DeadLetterReason.DUPLICATE : DeadLetterReason.OUT_OF_ORDER,
+            throw new PointRefused(duplicate ? DeadLetterReason.DUPLICATE : DeadLetterReason.OUT_OF_ORDER,
                     "event time " + time + (duplicate ? " repeats" : " precedes")
                             + " the channel's last scored point at " + state.lastTime);
-            return;
         }
-        List<AnomalyEvent> events = new ArrayList<>(0);
         ActiveModel model = models.find(channel);
         // A segment closed by a reset belongs to the detector that found it.
         Integer previousVersion = state.lstm == null ? null : state.lstm.version;
@@ -105,10 +126,11 @@ public final class ScoringProcessor implements Processor<String, Received<Teleme
                 : baselineScorer.score(state, time, point.getValue(), emitter);
         state.lastTime = time;
         byte[] bytes = state.toBytes();
+        window.commit();
         states.put(channel, bytes);
         written.add(channel, bytes.length);
 
-        ChannelScore score = ChannelScore.newBuilder()
+        return ChannelScore.newBuilder()
                 .setChannelId(point.getChannelId())
                 .setSource(point.getSource())
                 .setEventTime(point.getEventTime())
@@ -122,10 +144,6 @@ public final class ScoringProcessor implements Processor<String, Received<Teleme
                 .setModelVersion(model == null ? null : model.version())
                 .setScoredAt(Instant.now())
                 .build();
-        context.forward(new Record<Object, Object>(channel, score, record.timestamp()), scoresSink);
-        for (AnomalyEvent event : events) {
-            context.forward(new Record<Object, Object>(channel, event, record.timestamp()), anomaliesSink);
-        }
     }
 
     private static AnomalyRun.Emitter emitter(String channel, Integer version, List<AnomalyEvent> events) {
