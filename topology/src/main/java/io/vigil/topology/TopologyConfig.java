@@ -76,7 +76,10 @@ public record TopologyConfig(
         public Lifecycle {
             if (standbyReplicas < 0 || sessionTimeoutMs < 0 || closeTimeoutMs <= 0 || threadMaxFailures < 1
                     || threadFailureWindowMs <= 0) {
-                throw new IllegalArgumentException("invalid scorer lifecycle settings: " + this);
+                throw new IllegalArgumentException("invalid scorer lifecycle settings: Lifecycle[standbyReplicas=" + standbyReplicas
+                        + ", groupInstanceId=" + groupInstanceId + ", sessionTimeoutMs=" + sessionTimeoutMs
+                        + ", closeTimeoutMs=" + closeTimeoutMs + ", threadMaxFailures=" + threadMaxFailures
+                        + ", threadFailureWindowMs=" + threadFailureWindowMs + "]");
             }
         }
     }

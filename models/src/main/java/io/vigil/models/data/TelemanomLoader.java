@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -19,7 +20,9 @@ import java.util.function.Predicate;
  * into the test series, and {@code num_values} must equal the test series' length (otherwise the labels
  * would point at the wrong values). The channels are the rows of the labels file (read by
  * {@link TelemanomLabels}, as the replay producer reads it); the source is {@code telemanom/<spacecraft>},
- * the label kind the row's class.
+ * the label kind the row's class. A channel the labels file lists more than once (NASA's lists P-2
+ * twice) is trained once, on the union of its rows' sequences, with the reader's note among its
+ * {@link ChannelData#notes()} so the trainer prints it.
  */
 public final class TelemanomLoader {
 
@@ -33,7 +36,8 @@ public final class TelemanomLoader {
             throw new DataFormatException(root, "not a Telemanom root: no " + LABELS);
         }
         List<ChannelData> channels = new ArrayList<>();
-        for (TelemanomLabels.Row row : TelemanomLabels.read(labelsFile).values()) {
+        TelemanomLabels file = TelemanomLabels.read(labelsFile);
+        for (TelemanomLabels.Row row : file.rows().values()) {
             if (!select.test(row.channel())) {
                 continue;
             }
@@ -50,8 +54,9 @@ public final class TelemanomLoader {
             }
             List<LabelRange> labels = row.sequences().stream()
                     .map(q -> new LabelRange(q.first(), q.last(), q.kind())).toList();
+            List<String> notes = Optional.ofNullable(file.notes().get(row.channel())).stream().toList();
             channels.add(new ChannelData(row.channel(), "telemanom/" + row.spacecraft(), train.values(), test.values(),
-                    null, null, labels, List.of()));
+                    null, null, labels, notes));
         }
         return channels;
     }

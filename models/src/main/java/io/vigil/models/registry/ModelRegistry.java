@@ -1,18 +1,19 @@
 package io.vigil.models.registry;
 
 import io.vigil.avro.ModelRelease;
-import io.vigil.models.export.ParameterExport;
 import io.vigil.schemas.TopicProvisioner;
 import io.vigil.schemas.serde.AvroDeserializer;
 import io.vigil.schemas.serde.AvroSerializer;
+import io.vigil.topology.release.ReleaseCheck;
 import io.vigil.topology.scoring.lstm.LstmParameters;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -68,13 +69,21 @@ import org.slf4j.LoggerFactory;
  * the archive record and the champion record are committed together. Two processes releasing one
  * channel at once therefore cannot both take the same version, and a reader with
  * {@code isolation.level=read_committed} (Kafka Streams under exactly-once) never sees a champion whose
- * version is not archived. Records are checked against their SHA-256 before they are released or promoted.
+ * version is not archived.
+ *
+ * <p>One release rule: before a record is written to the models topic the registry asks the scorer's
+ * own check ({@link ReleaseCheck}) about that exact record, so a release the scorer would dead-letter is
+ * refused here, with the scorer's reason, instead of being archived and then ignored. Every
+ * {@code channel@N} record of a channel must read back as version N of that channel: one that cannot
+ * (undecodable bytes, a schema registry that does not answer, a value for another version) stops the
+ * channel's changes with a message naming the key, rather than leaving N looking free to be taken again.
  *
  * <p>Not thread-safe: one thread at a time (the CLI's).
  */
 public final class ModelRegistry implements AutoCloseable {
 
-    public static final String CHAMPION = "champion";
+    /** The alias of the record the scorer uses: the scorer's, so the two cannot differ. */
+    public static final String CHAMPION = ReleaseCheck.CHAMPION;
     private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
 
     private final RegistrySettings settings;
@@ -125,25 +134,24 @@ public final class ModelRegistry implements AutoCloseable {
      * @param candidate a trained model; its version and alias are ignored
      */
     public Change release(ModelRelease candidate) {
-        verify(candidate, "candidate");
         String channel = candidate.getChannelId();
         return inChannelTransaction(channel, producer -> {
-            TreeMap<Integer, ModelRelease> versions = versions(channel);
+            Archive archive = archive(channel);
             int championBefore = champion(channel).map(ModelRelease::getVersion).orElse(0);
-            for (ModelRelease v : versions.values()) {
+            for (ModelRelease v : archive.versions().values()) {
                 if (v.getChecksum().equals(candidate.getChecksum())) {
                     return championBefore == v.getVersion()
                             ? new Change(channel, Change.Kind.UNCHANGED, asChampion(v), championBefore)
                             : makeChampion(producer, channel, v, Change.Kind.REUSED, championBefore);
                 }
             }
-            int version = versions.isEmpty() ? 1 : versions.lastKey() + 1;
             ModelRelease archived = ModelRelease.newBuilder(candidate)
-                    .setVersion(version)
+                    .setVersion(archive.highestTaken() + 1)
                     .setAlias(null)
                     .setReleasedAt(Instant.ofEpochMilli(System.currentTimeMillis())) // the field's precision
                     .build();
             ModelRelease champion = asChampion(archived);
+            checkAsTheScorerWould(champion, "candidate");
             producer.beginTransaction();
             producer.send(archiveRecord(archived));
             producer.send(new ProducerRecord<>(settings.modelsTopic(), channel, champion));
@@ -155,7 +163,7 @@ public final class ModelRegistry implements AutoCloseable {
     /** Makes archived {@code version} of {@code channel} its champion. */
     public Change promote(String channel, int version) {
         return inChannelTransaction(channel, producer -> {
-            TreeMap<Integer, ModelRelease> versions = versions(channel);
+            TreeMap<Integer, ModelRelease> versions = archive(channel).versions();
             ModelRelease target = versions.get(version);
             if (target == null) {
                 throw new IllegalArgumentException(channel + " has no version " + version
@@ -174,7 +182,7 @@ public final class ModelRegistry implements AutoCloseable {
         return inChannelTransaction(channel, producer -> {
             ModelRelease current = champion(channel).orElseThrow(() ->
                     new IllegalArgumentException(channel + " has no champion to roll back"));
-            TreeMap<Integer, ModelRelease> versions = versions(channel);
+            TreeMap<Integer, ModelRelease> versions = archive(channel).versions();
             Map.Entry<Integer, ModelRelease> previous = versions.lowerEntry(current.getVersion());
             if (previous == null) {
                 throw new IllegalArgumentException(channel + ": no version before the champion's " + current.getVersion()
@@ -186,7 +194,7 @@ public final class ModelRegistry implements AutoCloseable {
 
     /** Every archived version of {@code channel}, by version. */
     public List<ModelRelease> history(String channel) {
-        return List.copyOf(versions(channel).values());
+        return List.copyOf(archive(channel).versions().values());
     }
 
     /** What the models topic says for {@code channel}: its champion, if it has one. */
@@ -194,7 +202,7 @@ public final class ModelRegistry implements AutoCloseable {
         String topic = settings.modelsTopic();
         int partition = partitionOf(channel, partitions(topic));
         ModelRelease last = null;
-        for (Entry e : read(new TopicPartition(topic, partition), channel::equals)) {
+        for (Entry e : readable(read(new TopicPartition(topic, partition), channel::equals))) {
             last = e.value();
         }
         return Optional.ofNullable(last);
@@ -205,7 +213,7 @@ public final class ModelRegistry implements AutoCloseable {
         String topic = settings.modelsTopic();
         Map<String, ModelRelease> champions = new TreeMap<>();
         for (int p = 0; p < partitions(topic); p++) {
-            for (Entry e : read(new TopicPartition(topic, p), k -> true)) {
+            for (Entry e : readable(read(new TopicPartition(topic, p), k -> true))) {
                 if (e.value() == null) {
                     champions.remove(e.key());
                 } else {
@@ -226,8 +234,8 @@ public final class ModelRegistry implements AutoCloseable {
 
     private Change makeChampion(KafkaProducer<String, ModelRelease> producer, String channel, ModelRelease archived,
             Change.Kind kind, int before) {
-        verify(archived, "version " + archived.getVersion());
         ModelRelease champion = asChampion(archived);
+        checkAsTheScorerWould(champion, "version " + archived.getVersion());
         producer.beginTransaction();
         producer.send(new ProducerRecord<>(settings.modelsTopic(), channel, champion));
         producer.commitTransaction();
@@ -254,25 +262,94 @@ public final class ModelRegistry implements AutoCloseable {
         return BuiltInPartitioner.partitionForKey(channel.getBytes(StandardCharsets.UTF_8), partitions);
     }
 
-    private TreeMap<Integer, ModelRelease> versions(String channel) {
+    /**
+     * A channel's archived versions, and the highest version number its keys take.
+     *
+     * @param highestTaken the highest N with a record at {@code channel@N}, 0 if none: a tombstone there
+     *     (the registry writes none) still takes its number while it lasts
+     */
+    private record Archive(TreeMap<Integer, ModelRelease> versions, int highestTaken) {}
+
+    private Archive archive(String channel) {
         String topic = settings.versionsTopic();
-        int partition = partitionOf(channel, partitions(topic));
+        TopicPartition tp = new TopicPartition(topic, partitionOf(channel, partitions(topic)));
         String prefix = channel + "@";
-        TreeMap<Integer, ModelRelease> versions = new TreeMap<>();
-        for (Entry e : read(new TopicPartition(topic, partition), k -> k.startsWith(prefix))) {
-            ModelRelease v = e.value();
-            if (v == null || !v.getChannelId().equals(channel) || !e.key().equals(versionKey(channel, v.getVersion()))) {
-                continue; // another channel whose id starts with ours and an '@', or a stray tombstone
-            }
-            ModelRelease earlier = versions.putIfAbsent(v.getVersion(), v);
-            if (earlier != null && !earlier.getChecksum().equals(v.getChecksum())) {
-                LOG.warn("{} has two records for version {}; the first is kept", channel, v.getVersion());
+        // What compaction will keep of each key: its last record. The registry writes a key once; a second
+        // record is someone else's, e.g. a repair of an unreadable one.
+        Map<String, Entry> last = new LinkedHashMap<>();
+        for (Entry e : read(tp, k -> k.startsWith(prefix))) {
+            Entry before = last.put(e.key(), e);
+            if (before != null && before.value() != null && e.value() != null
+                    && !before.value().getChecksum().equals(e.value().getChecksum())) {
+                LOG.warn("{} has two records at key {}; the last is kept, as compaction will", channel, e.key());
             }
         }
-        return versions;
+        TreeMap<Integer, ModelRelease> versions = new TreeMap<>();
+        int highest = 0;
+        for (Entry e : last.values()) {
+            int version = versionIn(e.key(), channel);
+            if (version == 0) {
+                continue; // another channel whose id starts with ours and an '@' (its key is A@1@N, ours A@N)
+            }
+            highest = Math.max(highest, version);
+            if (e.unreadable() != null) {
+                throw new IllegalStateException(channel + ": " + tp + " offset " + e.offset() + ", key " + e.key()
+                        + ", is not a readable ModelRelease (" + describe(e.unreadable()) + "). Version " + version
+                        + " is taken but cannot be read, so nothing is changed for " + channel + " rather than risk"
+                        + " taking that number again; make the record readable (write the archived release back at key "
+                        + e.key() + ") and run the command again", e.unreadable());
+            }
+            ModelRelease v = e.value();
+            if (v == null) {
+                continue;
+            }
+            if (!v.getChannelId().equals(channel) || v.getVersion() != version) {
+                throw new IllegalStateException(channel + ": " + tp + " offset " + e.offset() + ", key " + e.key()
+                        + ", holds version " + v.getVersion() + " of " + v.getChannelId() + ", not version " + version
+                        + " of " + channel + "; nothing is changed for " + channel + " until that record is repaired");
+            }
+            versions.put(version, v);
+        }
+        return new Archive(versions, highest);
     }
 
-    private record Entry(String key, ModelRelease value) {}
+    private static String describe(RuntimeException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    /** N if {@code key} is {@code channel@N} as {@link #versionKey} writes it (N >= 1), else 0. */
+    static int versionIn(String key, String channel) {
+        String number = key.substring(channel.length() + 1);
+        if (number.isEmpty() || number.length() > 10 || !number.chars().allMatch(c -> c >= '0' && c <= '9')
+                || number.startsWith("0")) {
+            return 0;
+        }
+        long version = Long.parseLong(number);
+        return version <= Integer.MAX_VALUE ? (int) version : 0;
+    }
+
+    /**
+     * A record as read: {@code value} null for a tombstone, or {@code unreadable} set (and value null)
+     * when its bytes do not decode.
+     */
+    private record Entry(String key, long offset, ModelRelease value, RuntimeException unreadable) {}
+
+    /**
+     * The entries whose values decode; the others are logged and left out, as the scorer dead-letters them
+     * and keeps its model.
+     */
+    private static List<Entry> readable(List<Entry> entries) {
+        List<Entry> readable = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            if (e.unreadable() == null) {
+                readable.add(e);
+            } else {
+                LOG.warn("offset {} (key {}) is not a readable ModelRelease, skipped: {}", e.offset(), e.key(),
+                        describe(e.unreadable()));
+            }
+        }
+        return readable;
+    }
 
     /**
      * The committed records of one partition whose key passes {@code keys}, in offset order: read from the
@@ -308,14 +385,13 @@ public final class ModelRegistry implements AutoCloseable {
                     continue;
                 }
                 if (r.value() == null) {
-                    entries.add(new Entry(key, null));
+                    entries.add(new Entry(key, r.offset(), null, null));
                     continue;
                 }
                 try {
-                    entries.add(new Entry(key, deserializer.deserialize(tp.topic(), r.value())));
+                    entries.add(new Entry(key, r.offset(), deserializer.deserialize(tp.topic(), r.value()), null));
                 } catch (RuntimeException e) {
-                    LOG.warn("{} offset {} (key {}) is not a readable ModelRelease, skipped: {}", tp, r.offset(), key,
-                            e.getMessage());
+                    entries.add(new Entry(key, r.offset(), null, e)); // the caller decides what an unreadable record means
                 }
             }
         }
@@ -385,32 +461,22 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     /**
-     * Refuses what the scorer would refuse: parameters that do not match the checksum or do not fit the
-     * architecture, more than one input, scaling bounds that are not finite with max > min.
+     * Refuses {@code champion}, the record exactly as it would reach the models topic, if the scorer would
+     * refuse it: the scorer's own {@link ReleaseCheck}, not a copy of it that could drift. It is asked under
+     * every {@link LstmParameters.Precision} a scorer can be configured with ({@code scoring.model.precision}):
+     * the champion stays on the compacted topic across scorer restarts with other settings, and a release
+     * only {@code half} cannot load (a weight beyond 65,504) would be dead-lettered by such a scorer.
      */
-    static void verify(ModelRelease release, String what) {
-        ByteBuffer params = release.getParameters().duplicate();
-        byte[] bytes = new byte[params.remaining()];
-        params.get(bytes);
-        String actual = ParameterExport.sha256Hex(bytes);
-        if (!actual.equals(release.getChecksum())) {
-            throw new IllegalStateException(release.getChannelId() + " " + what + ": parameters do not match the checksum ("
-                    + actual + " vs " + release.getChecksum() + ")");
-        }
-        if (release.getArchitecture().getInputSize() != 1) {
-            throw new IllegalStateException(release.getChannelId() + " " + what + ": the scorer feeds one value per step,"
-                    + " the model takes " + release.getArchitecture().getInputSize());
-        }
-        double min = release.getScaling().getMin();
-        double max = release.getScaling().getMax();
-        if (!Double.isFinite(min) || !Double.isFinite(max) || !(max > min)) {
-            throw new IllegalStateException(release.getChannelId() + " " + what + ": scaling bounds must be finite with"
-                    + " max > min: [" + min + ", " + max + "]");
-        }
-        long expected = LstmParameters.parameterCount(release.getArchitecture()) * Float.BYTES;
-        if (bytes.length != expected) {
-            throw new IllegalStateException(release.getChannelId() + " " + what + ": " + bytes.length
-                    + " parameter bytes, its architecture needs " + expected);
+    static void checkAsTheScorerWould(ModelRelease champion, String what) {
+        for (LstmParameters.Precision precision : LstmParameters.Precision.values()) {
+            try {
+                ReleaseCheck.check(champion, precision);
+            } catch (ReleaseCheck.BadRelease e) {
+                throw new IllegalStateException(champion.getChannelId() + " " + what + " refused, the scorer would"
+                        + " dead-letter it" + (precision == LstmParameters.Precision.FLOAT32 ? ""
+                                : " when run with scoring.model.precision=" + precision.name().toLowerCase(Locale.ROOT))
+                        + ": " + e.getMessage(), e);
+            }
         }
     }
 }

@@ -54,6 +54,26 @@ class TelemanomLoaderTest {
     }
 
     @Test
+    void aChannelListedTwiceLikeNasasP2IsTrainedOnceOnTheMergedSequencesWithANote() throws Exception {
+        Path labels = Fixtures.text(root.resolve("labeled_anomalies.csv"), HEADER
+                + "P-1,SMAP,\"[[12, 15], [3, 5]]\",\"[contextual, point]\",20\n"
+                + "P-2,SMAP,\"[[10, 14]]\",[contextual],20\n"
+                + "P-2,SMAP,\"[[2, 3], [12, 17]]\",\"[point, contextual]\",20\n");
+        for (String channel : List.of("P-1", "P-2")) {
+            Fixtures.npy(root.resolve("train/" + channel + ".npy"), Fixtures.ramp(30, 0), 1);
+            Fixtures.npy(root.resolve("test/" + channel + ".npy"), Fixtures.ramp(20, 0), 1);
+        }
+
+        List<ChannelData> channels = Layout.TELEMANOM.load(root, Layout.Options.defaults());
+        assertEquals(List.of("P-1", "P-2"), channels.stream().map(ChannelData::channelId).toList(), "P-2 once");
+        ChannelData p2 = channels.get(1);
+        assertEquals(List.of(new LabelRange(2, 3, "point"), new LabelRange(10, 17, "contextual")), p2.labels());
+        assertEquals(List.of(labels + ": P-2 listed 2 times (lines 3, 4): sequences merged (3 listed, 2 after joining"
+                + " overlapping or adjacent ones)"), p2.notes());
+        assertEquals(List.of(), channels.get(0).notes(), "the note is P-2's alone");
+    }
+
+    @Test
     void badRowsNameTheFileAndLine() throws Exception {
         Fixtures.npy(root.resolve("train/P-1.npy"), Fixtures.ramp(30, 0), 1);
         Fixtures.npy(root.resolve("test/P-1.npy"), Fixtures.ramp(20, 0), 1);
@@ -65,7 +85,8 @@ class TelemanomLoaderTest {
         assertLine(labels, HEADER + "P-1,SMAP,\"[[12, 20]]\",[point],20\n", 2, "inside 0..19");
         assertLine(labels, HEADER + "P-1,SMAP,\"[[1, 2], [4, 5]]\",[point],20\n", 2, "class lists 1 kind(s) for 2 sequence(s)");
         assertLine(labels, HEADER + "P-1,SMAP,[],[],twenty\n", 2, "num_values 'twenty' is not an integer");
-        assertLine(labels, HEADER + "P-1,SMAP,[],[],20\nP-1,SMAP,[],[],20\n", 3, "channel 'P-1' is already listed on line 2");
+        assertLine(labels, HEADER + "P-1,SMAP,[],[],20\nP-1,SMAP,[],[],21\n", 3,
+                "channel 'P-1' has num_values 21 here but 20 on line 2");
         assertLine(labels, HEADER + "P-1,SMAP,\"[[1, 2]],[point],20\n", 2, "unterminated quote");
         assertLine(labels, "chan,craft\n", 1, "missing column 'chan_id'");
 

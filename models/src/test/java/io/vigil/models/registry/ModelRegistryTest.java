@@ -15,8 +15,12 @@ import io.vigil.models.export.ParameterExport;
 import io.vigil.models.network.TelemanomNetwork;
 import io.vigil.schemas.Topics;
 import io.vigil.schemas.serde.AvroDeserializer;
+import io.vigil.schemas.serde.AvroSerializer;
+import io.vigil.topology.release.ReleaseCheck;
+import io.vigil.topology.scoring.lstm.LstmParameters;
 import io.vigil.topology.it.EmbeddedKafka;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +33,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -36,10 +41,15 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,6 +64,9 @@ class ModelRegistryTest {
     private static final String SCOPE = "mock://models-registry-test";
     private static final LstmArchitecture SHAPE = LstmArchitecture.newBuilder().setInputSize(1).setLayers(1).setUnits(3)
             .setOutputSize(1).build();
+
+    /** A recurrent weight of {@link #SHAPE} (after layer 0's 1 x 12 input weights): one a half-precision scorer narrows. */
+    private static final int HIDDEN_FED = 20;
 
     private static EmbeddedKafka kafka;
     private static RegistrySettings settings;
@@ -212,11 +225,143 @@ class ModelRegistryTest {
     }
 
     @Test
-    void refusesACandidateWhoseParametersDoNotMatchItsChecksum() {
-        ModelRelease bad = ModelRelease.newBuilder(candidate("X-1", 5)).setChecksum("00").build();
+    void refusesWhatTheScorerWouldDeadLetterWithTheScorersReasonAndWritesNothing() throws Exception {
+        // The scorer's reason for each: ThresholdSettings's own messages, ReleaseCheck's, LstmParameters's.
+        List<Map.Entry<String, ModelRelease>> bad = new ArrayList<>();
+        bad.add(Map.entry("parameter 5 is NaN: the model is unusable", withWeight(candidate("bad-nan", 5), 5, Float.NaN)));
+        bad.add(Map.entry("parameter 7 is Infinity: the model is unusable",
+                withWeight(candidate("bad-inf", 5), 7, Float.POSITIVE_INFINITY)));
+        bad.add(Map.entry("windowSize must be at least 2, is 1",
+                withSettings(candidate("bad-window", 5), s -> s.setBatchSize(1000).setWindowSize(1))));
+        bad.add(Map.entry("window shorter than 2 * lS",
+                withSettings(candidate("bad-window-default", 5), s -> s.setWindowSize(1))));
+        bad.add(Map.entry("invalid threshold settings: ", withSettings(candidate("bad-prune", 5), s -> s.setPruneP(1.5))));
+        bad.add(Map.entry("window shorter than 2 * lS", withSettings(candidate("bad-ls", 5), s -> s.setLS(1051))));
+        bad.add(Map.entry("scaling bounds must be finite with max > min: [2.0, 2.0]",
+                withScaling(candidate("bad-scale", 5), 2, 2)));
+        bad.add(Map.entry("scaling bounds must be finite with max > min: [-5.0, NaN]",
+                withScaling(candidate("bad-nan-scale", 5), -5, Double.NaN)));
+        bad.add(Map.entry("checksum mismatch: release says 00, parameters hash to ",
+                ModelRelease.newBuilder(candidate("bad-sum", 5)).setChecksum("00").build()));
+        bad.add(Map.entry("when run with scoring.model.precision=half: weight 70000.0 does not fit 16-bit weights",
+                withWeight(candidate("bad-half", 5), HIDDEN_FED, 70_000f)));
         try (ModelRegistry registry = new ModelRegistry(settings)) {
-            var e = assertThrows(IllegalStateException.class, () -> registry.release(bad));
-            assertTrue(e.getMessage().contains("do not match the checksum"), e.getMessage());
+            registry.ensureTopics();
+            for (Map.Entry<String, ModelRelease> c : bad) {
+                String channel = c.getValue().getChannelId();
+                var e = assertThrows(IllegalStateException.class, () -> registry.release(c.getValue()), channel);
+                System.out.println("refused: " + e.getMessage());
+                assertTrue(e.getMessage().startsWith(channel + " candidate refused, the scorer would dead-letter it"),
+                        e.getMessage());
+                assertTrue(e.getMessage().contains(c.getKey()), e.getMessage());
+                assertEquals(List.of(), registry.history(channel), channel + ": no version archived");
+                assertTrue(registry.champion(channel).isEmpty(), channel + ": no champion");
+            }
+        }
+        assertTrue(versionKeyWrites().keySet().stream().noneMatch(k -> k.startsWith("bad-")), "nothing archived");
+    }
+
+    /**
+     * One rule, not two: over releases at and around every limit the scorer draws, the registry accepts
+     * exactly those the scorer's own check passes, and what reaches the models topic passes it.
+     */
+    @Test
+    void theRegistryAcceptsExactlyTheReleasesTheScorerAccepts() throws Exception {
+        byte[] twoFloats = new byte[2 * Float.BYTES];
+        List<ModelRelease> releases = List.of(
+                candidate("rule-plain", 21),
+                withSettings(candidate("rule-window-2", 22), s -> s.setWindowSize(2).setLS(70)),
+                withSettings(candidate("rule-window-1", 23), s -> s.setBatchSize(1000).setWindowSize(1)),
+                withSettings(candidate("rule-ls-at-limit", 24), s -> s.setLS(1050)),
+                withSettings(candidate("rule-ls-past-limit", 25), s -> s.setLS(1051)),
+                withSettings(candidate("rule-batch-0", 26), s -> s.setBatchSize(0)),
+                withSettings(candidate("rule-smoothing-0", 27), s -> s.setSmoothingPerc(0)),
+                withSettings(candidate("rule-buffer-negative", 28), s -> s.setErrorBuffer(-1)),
+                withWeight(candidate("rule-weight-65000", 29), HIDDEN_FED, 65_000f),
+                withWeight(candidate("rule-weight-1e5", 30), HIDDEN_FED, 1e5f),
+                withWeight(candidate("rule-weight-nan", 31), 11, Float.NaN),
+                withScaling(candidate("rule-wide-scale", 32), -1e308, 1e308),
+                withScaling(candidate("rule-inverted-scale", 33), 1, -1),
+                ModelRelease.newBuilder(candidate("rule-upper-case-sum", 34))
+                        .setChecksum(candidate("rule-upper-case-sum", 34).getChecksum().toUpperCase(java.util.Locale.ROOT))
+                        .build(),
+                ModelRelease.newBuilder(candidate("rule-other-sum", 35)).setChecksum(candidate("x", 36).getChecksum())
+                        .build(),
+                ModelRelease.newBuilder(candidate("rule-two-parameters", 37)).setParameters(ByteBuffer.wrap(twoFloats))
+                        .setChecksum(ReleaseCheck.sha256Hex(twoFloats)).build());
+        int accepted = 0;
+        try (ModelRegistry registry = new ModelRegistry(settings)) {
+            registry.ensureTopics();
+            for (ModelRelease release : releases) {
+                String channel = release.getChannelId();
+                // The scorer's verdict on the record as it would reach it: version 1, champion.
+                String scorer = scorerRefusal(ModelRelease.newBuilder(release).setVersion(1).setAlias("champion").build());
+                String registryRefusal;
+                try {
+                    registry.release(release);
+                    registryRefusal = null;
+                } catch (IllegalStateException e) {
+                    registryRefusal = e.getMessage();
+                }
+                if (scorer == null) {
+                    assertEquals(null, registryRefusal, channel + ": the scorer accepts it");
+                    assertEquals(null, scorerRefusal(onModelsTopic(channel)), channel + ": its champion passes the scorer");
+                    accepted++;
+                } else {
+                    assertTrue(registryRefusal != null && registryRefusal.contains(scorer), channel + ": the scorer says '"
+                            + scorer + "', the registry " + (registryRefusal == null ? "accepts it" : "'" + registryRefusal + "'"));
+                }
+            }
+        }
+        assertEquals(6, accepted, "plain, window 2, lS at its limit, weight 65000, wide scaling, upper-case checksum");
+    }
+
+    @Test
+    void anUnreadableVersionRecordStopsTheReleaseNamingItsKeyAndItsNumberIsNeverReused() throws Exception {
+        String channel = "G-1";
+        try (ModelRegistry registry = new ModelRegistry(settings)) {
+            registry.ensureTopics();
+            assertEquals(1, registry.release(candidate(channel, 41)).champion().getVersion());
+            int partition = ModelRegistry.partitionOf(channel, 3);
+            writeRaw(partition, "G-1@2", "not a ModelRelease".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+            var e = assertThrows(IllegalStateException.class, () -> registry.release(candidate(channel, 42)));
+            System.out.println("unreadable version record: " + e.getMessage());
+            assertTrue(e.getMessage().startsWith("G-1: " + RegistrySettings.DEFAULT_VERSIONS_TOPIC + "-" + partition
+                    + " offset "), e.getMessage());
+            assertTrue(e.getMessage().contains(", key G-1@2, is not a readable ModelRelease ("), e.getMessage());
+            assertTrue(e.getMessage().contains("Version 2 is taken but cannot be read, so nothing is changed for G-1"),
+                    e.getMessage());
+            assertEquals(1, onModelsTopic(channel).getVersion(), "the champion is untouched");
+            assertEquals(1, versionKeyWrites().get("G-1@2"), "the garbage alone: version 2 was not taken again");
+            assertEquals(null, versionKeyWrites().get("G-1@3"));
+            // Every change of the channel stops the same way: none can know what version 2 was.
+            assertThrows(IllegalStateException.class, () -> registry.rollback(channel));
+            assertThrows(IllegalStateException.class, () -> registry.history(channel));
+
+            // A record at the key that reads as version 2 repairs it; the next release is version 3.
+            ModelRelease repaired = ModelRelease.newBuilder(candidate(channel, 43)).setVersion(2).setAlias(null).build();
+            writeRaw(partition, "G-1@2", serialized(repaired));
+            Change next = registry.release(candidate(channel, 44));
+            assertEquals(3, next.champion().getVersion());
+            assertEquals(List.of(1, 2, 3), registry.history(channel).stream().map(ModelRelease::getVersion).toList());
+
+            // A record that reads but is another version's is refused the same way.
+            writeRaw(partition, "G-1@4", serialized(ModelRelease.newBuilder(repaired).setVersion(9).build()));
+            var wrong = assertThrows(IllegalStateException.class, () -> registry.release(candidate(channel, 45)));
+            assertTrue(wrong.getMessage().contains("key G-1@4, holds version 9 of G-1, not version 4 of G-1"),
+                    wrong.getMessage());
+            assertEquals(null, versionKeyWrites().get("G-1@5"));
+        }
+    }
+
+    @Test
+    void theOwnerOfAVersionKeyIsTheChannelBeforeTheLastAt() {
+        assertEquals(3, ModelRegistry.versionIn("A@3", "A"));
+        assertEquals(0, ModelRegistry.versionIn("A@1@3", "A"), "version 3 of channel A@1");
+        assertEquals(3, ModelRegistry.versionIn("A@1@3", "A@1"));
+        for (String key : List.of("A@", "A@x", "A@03", "A@-1", "A@0", "A@99999999999")) {
+            assertEquals(0, ModelRegistry.versionIn(key, "A"), key);
         }
     }
 
@@ -312,6 +457,49 @@ class ModelRegistryTest {
     }
 
     // ---------------------------------------------------------------------------------------------
+
+    /** What the scorer's check says about {@code release} under any precision, or null if it passes all. */
+    private static String scorerRefusal(ModelRelease release) {
+        for (LstmParameters.Precision precision : LstmParameters.Precision.values()) {
+            try {
+                ReleaseCheck.check(release, precision);
+            } catch (ReleaseCheck.BadRelease e) {
+                return e.getMessage();
+            }
+        }
+        return null;
+    }
+
+    /** {@code release} with parameter {@code index} set to {@code value} and the checksum to match. */
+    private static ModelRelease withWeight(ModelRelease release, int index, float value) {
+        byte[] params = bytes(release.getParameters());
+        ByteBuffer.wrap(params).order(ByteOrder.LITTLE_ENDIAN).putFloat(index * Float.BYTES, value);
+        return ModelRelease.newBuilder(release).setParameters(ByteBuffer.wrap(params))
+                .setChecksum(ReleaseCheck.sha256Hex(params)).build();
+    }
+
+    private static ModelRelease withScaling(ModelRelease release, double min, double max) {
+        return ModelRelease.newBuilder(release).setScaling(ScalingBounds.newBuilder().setMin(min).setMax(max).build()).build();
+    }
+
+    private static ModelRelease withSettings(ModelRelease release, UnaryOperator<TelemanomSettings.Builder> change) {
+        return ModelRelease.newBuilder(release)
+                .setSettings(change.apply(TelemanomSettings.newBuilder(release.getSettings())).build()).build();
+    }
+
+    /** Writes {@code value} at {@code key} of the versions topic's {@code partition}, as any plain producer could. */
+    private static void writeRaw(int partition, String key, byte[] value) throws Exception {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(RegistrySettings.DEFAULT_VERSIONS_TOPIC, partition, key, value)).get();
+        }
+    }
+
+    private static byte[] serialized(ModelRelease release) {
+        AvroSerializer<ModelRelease> values = new AvroSerializer<>();
+        values.configure(Map.of("schema.registry.url", SCOPE), false);
+        return values.serialize(RegistrySettings.DEFAULT_VERSIONS_TOPIC, release);
+    }
 
     /** A release candidate of a tiny network; different seeds give different parameters. */
     static ModelRelease candidate(String channel, long seed) {

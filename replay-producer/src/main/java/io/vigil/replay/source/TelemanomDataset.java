@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -21,7 +22,8 @@ import java.util.Set;
  * becomes the window {@code [time(first), time(last)]}, exactly the times of the labeled points. The
  * channel id is {@code chan_id} ({@code P-1}), the source {@code telemanom/<spacecraft>}, the kind the
  * row's {@code class}. A test series whose length is not the row's {@code num_values} is an error: the
- * labels would point at the wrong points.
+ * labels would point at the wrong points. A channel listed more than once (NASA's file lists P-2 twice)
+ * is replayed once with the union of its rows' sequences; the reader's note is a warning of the load.
  */
 public final class TelemanomDataset {
 
@@ -49,23 +51,26 @@ public final class TelemanomDataset {
         if (!Files.isRegularFile(labelsFile)) {
             throw new IllegalArgumentException(root + ": not a Telemanom root (no labeled_anomalies.csv)");
         }
-        Map<String, TelemanomLabels.Row> rows = TelemanomLabels.read(labelsFile);
+        TelemanomLabels file = TelemanomLabels.read(labelsFile);
+        Map<String, TelemanomLabels.Row> rows = file.rows();
         Set<String> unknown = new LinkedHashSet<>(selection.channels());
         unknown.removeAll(rows.keySet());
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException(labelsFile + ": no row for channel(s) " + unknown);
         }
         List<Series> series = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         for (TelemanomLabels.Row row : rows.values()) {
             if (!selection.matches(row)) {
                 continue;
             }
             series.add(series(root, labelsFile, row, axis));
+            Optional.ofNullable(file.notes().get(row.channel())).ifPresent(warnings::add);
         }
         if (series.isEmpty()) {
             throw new IllegalArgumentException(labelsFile + ": no channel matches the selection " + selection);
         }
-        return new LoadResult(series, List.of());
+        return new LoadResult(series, warnings);
     }
 
     private static Series series(Path root, Path labelsFile, TelemanomLabels.Row row, TimeAxis axis) {

@@ -66,6 +66,24 @@ class TelemanomDatasetTest {
     }
 
     @Test
+    void aChannelListedTwiceLikeNasasP2IsReplayedOnceWithMergedWindowsAndAWarning() throws IOException {
+        Files.write(root.resolve("test/P-2.npy"), npy(1, new double[10][1]));
+        labels("M-6,MSL,[],[],4\n"
+                + "P-2,SMAP,\"[[6, 8]]\",[contextual],10\n"
+                + "P-2,SMAP,\"[[1, 2], [7, 9]]\",\"[point, contextual]\",10\n");
+        LoadResult loaded = TelemanomDataset.load(root, TelemanomDataset.Selection.all(), MINUTES);
+        assertEquals(List.of("M-6", "P-2"), loaded.series().stream().map(Series::channelId).toList(), "P-2 once");
+        assertEquals(List.of(new TimeWindow(START + 60_000, START + 120_000, "point"),
+                new TimeWindow(START + 360_000, START + 540_000, "contextual")), loaded.series().get(1).labels());
+        assertEquals(List.of(root.resolve("labeled_anomalies.csv") + ": P-2 listed 2 times (lines 3, 4): sequences merged"
+                + " (3 listed, 2 after joining overlapping or adjacent ones)"), loaded.warnings());
+
+        // Not replayed, not warned about.
+        LoadResult m6 = TelemanomDataset.load(root, new TelemanomDataset.Selection(Set.of("M-6"), Set.of()), MINUTES);
+        assertEquals(List.of(), m6.warnings());
+    }
+
+    @Test
     void selectsByChannelAndSpacecraft() throws IOException {
         labels("P-1,SMAP,\"[[6, 8]]\",[point],10\nM-6,MSL,\"[[0, 0]]\",[point],4\n");
         assertEquals(List.of("M-6"), TelemanomDataset.load(root, new TelemanomDataset.Selection(Set.of(), Set.of("msl")), MINUTES)
@@ -97,8 +115,9 @@ class TelemanomDatasetTest {
         labels("P-1,SMAP,[],[],10\nQ-7,SMAP,[],[],3\n");
         assertTrue(error(TelemanomDataset.Selection.all()).startsWith(csv + ":3: channel 'Q-7' has no test series"));
 
-        labels("P-1,SMAP,[],[],10\nP-1,SMAP,[],[],10\n");
-        assertTrue(error(TelemanomDataset.Selection.all()).startsWith(csv + ":3: channel 'P-1' is already listed on line 2"));
+        labels("P-1,SMAP,[],[],10\nP-1,SMAP,[],[],11\n");
+        assertTrue(error(TelemanomDataset.Selection.all()).startsWith(csv + ":3: channel 'P-1' has num_values 11 here but 10"
+                + " on line 2"));
 
         Files.writeString(csv, "chan_id,anomaly_sequences\n");
         assertTrue(error(TelemanomDataset.Selection.all()).startsWith(csv + ":1: missing column 'spacecraft'"));

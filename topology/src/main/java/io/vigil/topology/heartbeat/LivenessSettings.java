@@ -28,7 +28,10 @@ public record LivenessSettings(TimeMode timeMode, long defaultIntervalMs, long f
     public LivenessSettings {
         if (defaultIntervalMs < floorIntervalMs || floorIntervalMs <= 0 || missedBeats < 1 || graceFraction < 0
                 || checkIntervalMs <= 0 || !(learningRate > 0 && learningRate <= 1)) {
-            throw new IllegalArgumentException("invalid liveness settings: " + this);
+            throw new IllegalArgumentException("invalid liveness settings: LivenessSettings[timeMode=" + timeMode
+                    + ", defaultIntervalMs=" + defaultIntervalMs + ", floorIntervalMs=" + floorIntervalMs
+                    + ", missedBeats=" + missedBeats + ", graceFraction=" + graceFraction
+                    + ", checkIntervalMs=" + checkIntervalMs + ", learningRate=" + learningRate + "]");
         }
     }
 

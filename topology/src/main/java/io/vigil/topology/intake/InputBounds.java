@@ -37,7 +37,8 @@ public record InputBounds(long maxAheadMs, long maxAgeMs, int maxIdBytes) {
 
     public InputBounds {
         if (maxAheadMs < 0 || maxAgeMs < 0 || maxIdBytes < 1) {
-            throw new IllegalArgumentException("invalid input bounds: " + this);
+            throw new IllegalArgumentException("invalid input bounds: InputBounds[maxAheadMs=" + maxAheadMs
+                    + ", maxAgeMs=" + maxAgeMs + ", maxIdBytes=" + maxIdBytes + "]");
         }
     }
 

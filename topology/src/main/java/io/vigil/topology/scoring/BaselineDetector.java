@@ -23,7 +23,8 @@ public final class BaselineDetector {
 
         public Settings {
             if (errorSpan < 1 || statsSpan < 1 || warmup < 0 || !(k > 0)) {
-                throw new IllegalArgumentException("invalid baseline settings: " + this);
+                throw new IllegalArgumentException("invalid baseline settings: Settings[errorSpan=" + errorSpan
+                        + ", statsSpan=" + statsSpan + ", k=" + k + ", warmup=" + warmup + "]");
             }
         }
     }

@@ -19,7 +19,9 @@ public record ScoringSettings(int modelCacheSize, LstmParameters.Precision preci
 
     public ScoringSettings {
         if (modelCacheSize < 1 || maxGapMs < 0 || !(maxGapIntervals >= 0)) {
-            throw new IllegalArgumentException("invalid scoring settings: " + this);
+            throw new IllegalArgumentException("invalid scoring settings: ScoringSettings[modelCacheSize=" + modelCacheSize
+                    + ", precision=" + precision + ", maxGapMs=" + maxGapMs
+                    + ", maxGapIntervals=" + maxGapIntervals + "]");
         }
     }
 

@@ -73,6 +73,16 @@ public final class ScoringFixture implements AutoCloseable {
         telemetry.pipeInput(key(channel), pointSerializer.serialize(Topics.TELEMETRY.name(), point), time);
     }
 
+    /** Sends {@code point} under {@code key}, which may differ from its channel, be empty or be null. */
+    public void send(byte[] key, TelemetryPoint point) {
+        sendRaw(key, pointSerializer.serialize(Topics.TELEMETRY.name(), point));
+    }
+
+    /** Sends bytes as they are to the telemetry topic. */
+    public void sendRaw(byte[] key, byte[] value) {
+        telemetry.pipeInput(key, value);
+    }
+
     public void publish(ModelRelease release) {
         publish(release.getChannelId(), release);
     }

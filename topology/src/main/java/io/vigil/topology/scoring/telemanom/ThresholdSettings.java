@@ -21,15 +21,21 @@ public record ThresholdSettings(int batchSize, int windowSize, double smoothingP
     public ThresholdSettings {
         if (batchSize < 1 || windowSize < 1 || errorBuffer < 0 || lS < 0
                 || !(smoothingPerc > 0) || !(pruneP > 0 && pruneP < 1)) {
-            throw new IllegalArgumentException("invalid threshold settings: " + this);
+            throw new IllegalArgumentException("invalid threshold settings: ThresholdSettings[batchSize=" + batchSize
+                    + ", windowSize=" + windowSize + ", smoothingPerc=" + smoothingPerc
+                    + ", errorBuffer=" + errorBuffer + ", pruneP=" + pruneP + ", lS=" + lS + "]");
         }
         if ((int) ((long) batchSize * windowSize * smoothingPerc) < 1) {
-            throw new IllegalArgumentException("smoothing span below 1: " + this);
+            throw new IllegalArgumentException("smoothing span below 1: ThresholdSettings[batchSize=" + batchSize
+                    + ", windowSize=" + windowSize + ", smoothingPerc=" + smoothingPerc
+                    + ", errorBuffer=" + errorBuffer + ", pruneP=" + pruneP + ", lS=" + lS + "]");
         }
         // The streaming form substitutes the start-up mean when it assembles its first window, so the
         // 2 * lS values that mean is taken over must all exist by then.
         if ((long) batchSize * windowSize < 2L * lS) {
-            throw new IllegalArgumentException("window shorter than 2 * lS: " + this);
+            throw new IllegalArgumentException("window shorter than 2 * lS: ThresholdSettings[batchSize=" + batchSize
+                    + ", windowSize=" + windowSize + ", smoothingPerc=" + smoothingPerc
+                    + ", errorBuffer=" + errorBuffer + ", pruneP=" + pruneP + ", lS=" + lS + "]");
         }
     }
 

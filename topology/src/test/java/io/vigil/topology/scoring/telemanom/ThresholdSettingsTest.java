@@ -2,6 +2,7 @@ package io.vigil.topology.scoring.telemanom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,5 +29,12 @@ class ThresholdSettingsTest {
         assertThrows(IllegalArgumentException.class, () -> new ThresholdSettings(70, 30, 0.0001, 100, 0.13, 250));
         // 2 * lS must fit in the first window: 2 * 1100 > 2100.
         assertThrows(IllegalArgumentException.class, () -> new ThresholdSettings(70, 30, 0.05, 100, 0.13, 1100));
+    }
+
+    @Test
+    void aRefusalNamesTheValuesGivenNotTheFieldsNotYetSet() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ThresholdSettings(70, 30, 0.05, 100, 1.5, 250));
+        assertTrue(e.getMessage().contains("pruneP=1.5") && e.getMessage().contains("batchSize=70"), e.getMessage());
     }
 }
