@@ -17,6 +17,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
 
 /**
  * Everything the scorer needs to know at start-up, read once from {@link Settings}. Defaults run
@@ -164,6 +165,8 @@ public record TopologyConfig(
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
         // Changelogs carry the input's event time, which a fast replay puts far ahead of the clock.
         p.put(StreamsConfig.topicPrefix(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG), Long.toString(Long.MAX_VALUE));
+        // A record without a valid timestamp takes its partition's time instead of failing the thread.
+        p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, UsePartitionTimeOnInvalidTimestamp.class.getName());
         // Nothing thrown inside the topology may reach the stream thread: a record fails, the stream does not.
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingErrorHandler.class.getName());
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionErrorHandler.class.getName());

@@ -43,6 +43,13 @@ public final class NodeLivenessProcessor implements Processor<String, Received<H
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, NodeRecord> nodes;
     private DeadlineIndex deadlines;
+    /**
+     * The newest heartbeat time this task accepted. In stream-time mode silence is judged against it,
+     * not against Kafka's stream time: a record refused for its time (dated years ahead) still moves
+     * stream time, and would otherwise fault every node of the partition at once. Not stored: after a
+     * restart nothing faults until the first heartbeat is accepted again.
+     */
+    private long acceptedTime = Long.MIN_VALUE;
 
     public NodeLivenessProcessor(LivenessSettings settings, String nodeStoreName, String deadlineStoreName,
                                  String statusSink, DeadLetters deadLetters, MeterRegistry meters) {
@@ -98,6 +105,7 @@ public final class NodeLivenessProcessor implements Processor<String, Received<H
             return;
         }
         long seen = settings.timeMode() == LivenessSettings.TimeMode.STREAM_TIME ? time : context.currentSystemTimeMs();
+        acceptedTime = Math.max(acceptedTime, time);
         double interval = learnInterval(before, time);
         long deadline = beat.getState() == NodeState.PARKED
                 ? NodeRecord.NO_DEADLINE : seen + settings.silenceAllowedMs(interval);
@@ -135,7 +143,9 @@ public final class NodeLivenessProcessor implements Processor<String, Received<H
      * A node is FAULTED at its deadline, which is what {@code changedAt} says; the check may run later
      * than that, since stream time can jump by a whole poll batch between two checks.
      */
-    private void faultSilentNodes(long now) {
+    private void faultSilentNodes(long punctuatedAt) {
+        long now = settings.timeMode() == LivenessSettings.TimeMode.STREAM_TIME
+                ? Math.min(punctuatedAt, acceptedTime) : punctuatedAt;
         for (String nodeId : deadlines.takeDue(now)) {
             NodeRecord node = nodes.get(nodeId);
             if (node == null || node.faulted()) {

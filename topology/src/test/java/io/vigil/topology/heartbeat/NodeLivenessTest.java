@@ -237,4 +237,35 @@ class NodeLivenessTest {
         assertEquals(Topics.HEARTBEATS.name(), letters.get(0).getOriginTopic());
         assertEquals(1, stored("a").beats());
     }
+
+    @Test
+    void aHeartbeatDatedFarAheadIsRefusedAndFaultsNoNodeOfItsPartition() {
+        start("stream-time", Map.of());
+        beat("a", 0);
+        beat("a", 10);
+        beat("a", 20);
+        // Fifty years ahead: refused for its time, though its record timestamp still moves stream time.
+        beat("b", 50.0 * 365 * 86_400);
+        beat("a", 50.0 * 365 * 86_400);
+        beat("a", 30);
+        beat("a", 40);
+
+        List<DeadLetter> letters = deadLetters.readValuesToList();
+        assertEquals(List.of(DeadLetterReason.TIME_AHEAD, DeadLetterReason.TIME_AHEAD),
+                letters.stream().map(DeadLetter::getReason).toList());
+        assertEquals(List.of(), statusesOf("a"), "silence is judged on accepted heartbeats only");
+        assertEquals(null, stored("b"));
+        assertEquals(5, stored("a").beats());
+        assertEquals(T0.plusSeconds(40).toEpochMilli(), stored("a").lastHeartbeat(), "a keeps its own time");
+    }
+
+    @Test
+    void aHeartbeatBeforeTheEpochIsTooOld() {
+        start("wall-clock", Map.of());
+        Heartbeat hb = Heartbeat.newBuilder().setNodeId("a").setTime(Instant.ofEpochMilli(Long.MIN_VALUE))
+                .setState(NodeState.ONLINE).setTarget(null).build();
+        heartbeats.pipeInput("a".getBytes(StandardCharsets.UTF_8), serializer.serialize(Topics.HEARTBEATS.name(), hb), T0);
+        assertEquals(DeadLetterReason.TIME_TOO_OLD, deadLetters.readValuesToList().get(0).getReason());
+        assertEquals(null, stored("a"));
+    }
 }
