@@ -99,6 +99,8 @@ public final class TopologyDetector implements io.vigil.models.evaluation.Detect
         all.put("vigil.schema.registry.url", "mock://" + scope);
         all.put("vigil.state.dir", stateDir.toString());
         all.put("vigil.application.id", "vigil-evaluate");
+        // Recorded data keeps its own times, which need not be anywhere near today's clock.
+        all.put("vigil.time.max.ahead.ms", "0");
         settings.forEach((k, v) -> all.put("vigil." + k, v));
         TopologyConfig config = TopologyConfig.from(Settings.of(all));
         try (TopologyTestDriver driver = new TopologyTestDriver(VigilTopology.build(config, new SimpleMeterRegistry()),
