@@ -268,4 +268,19 @@ class NodeLivenessTest {
         assertEquals(DeadLetterReason.TIME_TOO_OLD, deadLetters.readValuesToList().get(0).getReason());
         assertEquals(null, stored("a"));
     }
+
+    @Test
+    void aStateThisScorerDoesNotKnowIsStillASignOfLifeAndNotAParking() {
+        // A newer producer's state reads as UNKNOWN here: refusing it would make a live node look silent.
+        start("stream-time", Map.of());
+        beat("u", 0, NodeState.UNKNOWN);
+        beat("u", 10, NodeState.UNKNOWN);
+        clockNode(11, 100);
+        List<NodeStatus> changes = statusesOf("u");
+        assertEquals(1, changes.size());
+        assertEquals(NodeLiveness.FAULTED, changes.get(0).getStatus());
+        beat("u", 101, NodeState.UNKNOWN);
+        assertEquals(NodeLiveness.RECOVERED, statusesOf("u").get(0).getStatus());
+        assertTrue(deadLetters.readValuesToList().isEmpty());
+    }
 }
