@@ -39,6 +39,8 @@ import org.apache.kafka.common.GroupState;
 public final class LocalStack implements AutoCloseable {
 
     private static final PrintStream out = System.out;
+    /** How far the replays may run ahead of the wall clock before the scorer refuses their points. */
+    static final Duration REPLAY_LEAD = Duration.ofDays(36_525);
 
     private final LocalStackConfig config;
     private final Path logDir;
@@ -104,7 +106,9 @@ public final class LocalStack implements AutoCloseable {
                 Map.of("VIGIL_STATE_DIR", config.workDir().resolve("streams").toString(),
                         "VIGIL_METRICS_PORT", Integer.toString(config.scorerMetricsPort()),
                         // Everything here is replayed faster than real time: silence is judged in data time.
-                        "VIGIL_LIVENESS_TIME_MODE", "stream-time"),
+                        "VIGIL_LIVENESS_TIME_MODE", "stream-time",
+                        // and runs ahead of the clock (a day at 6,000x is 16 years): a century of lead is allowed.
+                        "VIGIL_TIME_MAX_AHEAD_MS", Long.toString(REPLAY_LEAD.toMillis())),
                 List.of());
         ServiceProcess bridge = launch("bridge", "sse-bridge", "io.vigil.bridge.SseBridge", List.of("-Xmx256m"),
                 Map.of("VIGIL_BRIDGE_PORT", Integer.toString(config.bridgePort())), List.of());
