@@ -132,6 +132,8 @@
     source.addEventListener('resume', onControl((d) => {
       if (d.gaveUp) {
         notice('resumed with a gap: the bridge could not replay everything missed', 15000);
+      } else if (Array.isArray(d.reset) && d.reset.length > 0) {
+        notice('resumed · ' + d.reset.join(', ') + ' recreated since this page last saw them; replayed the recent part', 15000);
       } else if (d.lost > 0) {
         notice('resumed · ' + d.lost + ' events had expired from Kafka', 15000);
       } else if (d.missed > 0) {

@@ -1,6 +1,7 @@
 package io.vigil.bridge;
 
 import io.vigil.bridge.events.HubSettings;
+import io.vigil.bridge.events.PositionCodec;
 import io.vigil.bridge.kafka.Lookback;
 import io.vigil.bridge.web.WebSettings;
 import io.vigil.config.Settings;
@@ -22,6 +23,8 @@ import java.util.stream.Collectors;
  *   <tr><td>{@code bridge.cors.origins}</td><td>empty: none; comma-separated origins, or {@code *}</td></tr>
  *   <tr><td>{@code bridge.max.clients}</td><td>1000 open streams; more get 503</td></tr>
  *   <tr><td>{@code bridge.filter.max.channels}, {@code bridge.filter.max.length}</td><td>100 values per filter, 200 characters each</td></tr>
+ *   <tr><td>{@code bridge.resume.id.max.length}, {@code bridge.resume.id.max.partitions}</td><td>4096 characters, 1024 partitions per topic in a resume id (at least the topics' partition count)</td></tr>
+ *   <tr><td>{@code bridge.http.max.header.bytes}</td><td>65536: request line and headers, more get 400</td></tr>
  *   <tr><td>{@code bridge.client.queue.size}</td><td>1000 events a client may fall behind before its oldest unread are dropped</td></tr>
  *   <tr><td>{@code bridge.keepalive.seconds}, {@code bridge.client.stall.seconds}</td><td>15, 60</td></tr>
  *   <tr><td>{@code bridge.history.size}</td><td>20000 recent events kept for resumes</td></tr>
@@ -68,7 +71,11 @@ public record BridgeConfig(
                 s.find("bridge.auth.token").orElse(null),
                 list(s.get("bridge.cors.origins", "")),
                 s.getInt("bridge.filter.max.channels", 100),
-                s.getInt("bridge.filter.max.length", 200));
+                s.getInt("bridge.filter.max.length", 200),
+                new PositionCodec.Limits(
+                        s.getInt("bridge.resume.id.max.length", PositionCodec.DEFAULT_MAX_LENGTH),
+                        s.getInt("bridge.resume.id.max.partitions", PositionCodec.DEFAULT_MAX_PARTITIONS)),
+                s.getInt("bridge.http.max.header.bytes", WebSettings.DEFAULT_MAX_HEADER_BYTES));
         HubSettings hub = new HubSettings(
                 s.getInt("bridge.client.queue.size", 1000),
                 s.getInt("bridge.history.size", 20_000),

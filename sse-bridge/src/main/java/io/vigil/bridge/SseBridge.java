@@ -1,5 +1,6 @@
 package io.vigil.bridge;
 
+import io.micrometer.core.instrument.Counter;
 import io.vigil.bridge.events.FanOutHub;
 import io.vigil.bridge.kafka.Decoders;
 import io.vigil.bridge.kafka.Feed;
@@ -77,9 +78,10 @@ public final class SseBridge implements AutoCloseable {
             RecordDecoder decoder = new RecordDecoder(decoders, metrics.registry());
             FanOutHub hub = new FanOutHub(config.hub(), metrics.registry());
             Views views = new Views(config.viewsMaxKeys(), config.viewsSegments());
+            Counter staleIds = CatchUpReader.staleCounter(metrics.registry());
             CatchUpReader.Factory readers = (client, from) -> new CatchUpReader(
                     KafkaConsumers.catchUp(config.bootstrapServers()), decoder, views::sourceOf, hub, client, from,
-                    config.resumeMaxRecords(), config.kafkaLookupTimeout());
+                    config.lookback(), config.resumeMaxRecords(), config.kafkaLookupTimeout(), staleIds);
             Resumer resumer = new Resumer(hub, readers, config.resumeConcurrency(), metrics.registry());
             Feed feed = new Feed(KafkaConsumers.feed(config.bootstrapServers()), decoder,
                     new Ingest(views, hub, resumer), config.lookback(), config.kafkaLookupTimeout(), metrics.registry());

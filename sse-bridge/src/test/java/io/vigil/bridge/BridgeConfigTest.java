@@ -1,6 +1,7 @@
 package io.vigil.bridge;
 
 import io.vigil.bridge.events.HubSettings;
+import io.vigil.bridge.events.PositionCodec;
 import io.vigil.bridge.kafka.Lookback;
 import io.vigil.bridge.web.WebSettings;
 import io.vigil.config.Settings;
@@ -20,7 +21,7 @@ class BridgeConfigTest {
     void defaultsAreLocalAndLoopbackOnly() {
         BridgeConfig config = BridgeConfig.from(Settings.of(Map.of()));
         assertEquals(new BridgeConfig("localhost:9092", "http://localhost:8081",
-                new WebSettings("127.0.0.1", 8080, null, Set.of(), 100, 200),
+                new WebSettings("127.0.0.1", 8080, null, Set.of(), 100, 200, new PositionCodec.Limits(4096, 1024), 65_536),
                 new HubSettings(1000, 20_000, Duration.ofSeconds(15), Duration.ofSeconds(60), 1000),
                 new Lookback(1000, 10_000), 2, 1_000_000, 100_000, 5000, Duration.ofSeconds(5)), config);
     }
@@ -36,6 +37,9 @@ class BridgeConfigTest {
                 Map.entry("vigil.bridge.cors.origins", "https://a.example, https://b.example"),
                 Map.entry("vigil.bridge.filter.max.channels", "10"),
                 Map.entry("vigil.bridge.filter.max.length", "64"),
+                Map.entry("vigil.bridge.resume.id.max.length", "512"),
+                Map.entry("vigil.bridge.resume.id.max.partitions", "32"),
+                Map.entry("vigil.bridge.http.max.header.bytes", "8192"),
                 Map.entry("vigil.bridge.client.queue.size", "50"),
                 Map.entry("vigil.bridge.history.size", "0"),
                 Map.entry("vigil.bridge.keepalive.seconds", "3"),
@@ -49,7 +53,8 @@ class BridgeConfigTest {
                 Map.entry("vigil.bridge.views.segments", "12"),
                 Map.entry("vigil.bridge.kafka.lookup.seconds", "13"))));
         assertEquals(new BridgeConfig("kafka:29092", "mock://t",
-                new WebSettings("0.0.0.0", 9999, "0123456789abcdef0123", Set.of("https://a.example", "https://b.example"), 10, 64),
+                new WebSettings("0.0.0.0", 9999, "0123456789abcdef0123", Set.of("https://a.example", "https://b.example"), 10, 64,
+                        new PositionCodec.Limits(512, 32), 8192),
                 new HubSettings(50, 0, Duration.ofSeconds(3), Duration.ofSeconds(9), 7),
                 new Lookback(5, 6), 1, 100, 11, 12, Duration.ofSeconds(13)), config);
         assertFalse(config.toString().contains("0123456789abcdef0123"), "the token is never printed");
@@ -67,7 +72,10 @@ class BridgeConfigTest {
             Map.of("vigil.bridge.auth.token", "has a space in it, and long"),
             Map.of("vigil.bridge.lookback.scores", "-1"),
             Map.of("vigil.bridge.resume.concurrency", "0"),
-            Map.of("vigil.bridge.kafka.lookup.seconds", "0")}) {
+            Map.of("vigil.bridge.kafka.lookup.seconds", "0"),
+            Map.of("vigil.bridge.resume.id.max.length", "0"),
+            Map.of("vigil.bridge.resume.id.max.partitions", "-1"),
+            Map.of("vigil.bridge.http.max.header.bytes", "100")}) {
             assertThrows(IllegalArgumentException.class, () -> BridgeConfig.from(Settings.of(bad)), bad.toString());
         }
     }

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.avro.AnomalyStatus;
 import io.vigil.avro.NodeLiveness;
 import io.vigil.avro.NodeState;
+import io.vigil.bridge.events.EventType;
 import io.vigil.bridge.events.HubSettings;
+import io.vigil.bridge.events.Position;
+import io.vigil.bridge.events.PositionCodec;
 import io.vigil.bridge.testing.Await;
 import io.vigil.bridge.testing.Producer;
 import io.vigil.bridge.testing.SseStream;
@@ -114,6 +117,32 @@ class BridgeKafkaIT {
         List<String> live = produce(3);
         List<String> got = new ArrayList<>();
         while (!got.containsAll(live)) { // going live may first hand on what memory still holds
+            got.addAll(values(again, 1));
+        }
+    }
+
+    @Test
+    void aResumeIdFromBeforeTheTopicWasRecreatedIsResumedFromTheLookBackAndSaysSo() throws Exception {
+        SseBridge bridge = started(history(2));
+        SseStream first = open(bridge, null);
+        Await.until(WAIT, "live", () -> first.lastEventId() != null);
+        produce(6);
+        values(first, 6);
+        // What an id of the topic's previous incarnation looks like now: offsets past every log end.
+        Position seen = PositionCodec.decode(first.lastEventId());
+        Position stale = seen;
+        for (int p = 0; p < seen.partitions(EventType.SCORE); p++) {
+            stale = stale.with(EventType.SCORE, p, seen.next(EventType.SCORE, p) + 1_000_000);
+        }
+        first.close();
+
+        SseStream again = open(bridge, PositionCodec.encode(stale));
+        JsonNode resume = json.readTree(again.nextOf(WAIT, "resume").data());
+        assertEquals("[\"score\"]", resume.get("reset").toString(), resume.toString());
+        assertTrue(again.comments().stream().anyMatch(c -> c.startsWith("resume id is stale")), again.comments().toString());
+        List<String> live = produce(3);
+        List<String> got = new ArrayList<>();
+        while (!got.containsAll(live)) { // the look-back first, then these: none held back
             got.addAll(values(again, 1));
         }
     }

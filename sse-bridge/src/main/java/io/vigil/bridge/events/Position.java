@@ -97,6 +97,43 @@ public final class Position {
         return true;
     }
 
+    /**
+     * Whether, for each of {@code types}, this position lists no partition that {@code reference} does
+     * not and is at or before {@code reference} on every partition: nothing in it lies beyond what
+     * {@code reference} has seen.
+     */
+    public boolean atOrBefore(Position reference, java.util.Set<EventType> types) {
+        for (EventType type : types) {
+            if (partitions(type) > reference.partitions(type)) {
+                return false;
+            }
+            for (int p = 0; p < partitions(type); p++) {
+                if (next(type, p) > reference.next(type, p)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * This position without the partitions {@code reference} does not list: what is kept of a client's
+     * position is then as large as the bridge's own, whatever the client sent.
+     */
+    public Position clippedTo(Position reference) {
+        long[][] clipped = null;
+        for (int t = 0; t < next.length; t++) {
+            int keep = reference.partitions(EventType.of(t));
+            if (next[t].length > keep) {
+                if (clipped == null) {
+                    clipped = next.clone();
+                }
+                clipped[t] = Arrays.copyOf(next[t], keep);
+            }
+        }
+        return clipped == null ? this : new Position(clipped);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Position other && Arrays.deepEquals(next, other.next);

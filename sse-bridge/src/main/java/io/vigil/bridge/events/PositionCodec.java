@@ -13,15 +13,36 @@ import java.util.Base64;
  * the previous partition's, because partitions of a topic fed evenly have offsets of the same size.
  * Four topics of four partitions at offsets in the millions take about 40 characters.
  *
- * <p>Decoding is strict and bounded: ids longer than {@link #MAX_LENGTH}, with another version, more
- * than {@link #MAX_PARTITIONS} partitions per topic, negative offsets or bytes left over are rejected
- * with {@link IllegalArgumentException}. Topics appended by a later version are ignored.
+ * <p>Ids come back from clients, so decoding is strict, total and bounded by {@link Limits}, never by
+ * a number inside the id: an id longer than {@code maxLength}, of another version, listing more than
+ * {@code maxPartitions} partitions of a topic (or more than it has bytes left for), with a number that
+ * overflows 64 bits, a negative offset or bytes left over is rejected with
+ * {@link IllegalArgumentException}, and nothing else is ever thrown. Topics appended by a later version
+ * are read past and ignored.
  */
 public final class PositionCodec {
 
-    public static final int MAX_LENGTH = 4096;
-    public static final int MAX_PARTITIONS = 10_000;
+    public static final int DEFAULT_MAX_LENGTH = 4096;
+    /** Far above any topic of this project; ids of more partitions do not fit in the default length anyway. */
+    public static final int DEFAULT_MAX_PARTITIONS = 1024;
     private static final int VERSION = 1;
+    /** A varint's tenth byte holds bit 63 only: anything more would not fit in a long. */
+    private static final int LAST_VARINT_SHIFT = 63;
+
+    /**
+     * How much of a client's id the decoder will look at: at most {@code maxLength} characters, and at
+     * most {@code maxPartitions} partitions per topic. They bound what decoding allocates.
+     */
+    public record Limits(int maxLength, int maxPartitions) {
+
+        public static final Limits DEFAULT = new Limits(DEFAULT_MAX_LENGTH, DEFAULT_MAX_PARTITIONS);
+
+        public Limits {
+            if (maxLength < 1 || maxPartitions < 1) {
+                throw new IllegalArgumentException("event id limits must be positive");
+            }
+        }
+    }
 
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
@@ -42,12 +63,17 @@ public final class PositionCodec {
         return ENCODER.encodeToString(out.toByteArray());
     }
 
+    /** Decodes an id within the default {@link Limits}. */
     public static Position decode(String id) {
+        return decode(id, Limits.DEFAULT);
+    }
+
+    public static Position decode(String id, Limits limits) {
         if (id == null || id.isEmpty()) {
             throw new IllegalArgumentException("empty event id");
         }
-        if (id.length() > MAX_LENGTH) {
-            throw new IllegalArgumentException("event id longer than " + MAX_LENGTH + " characters");
+        if (id.length() > limits.maxLength()) {
+            throw new IllegalArgumentException("event id longer than " + limits.maxLength() + " characters");
         }
         byte[] bytes;
         try {
@@ -63,21 +89,31 @@ public final class PositionCodec {
         int type = 0;
         while (in.remaining() > 0) {
             long count = in.readVarint();
-            if (count > MAX_PARTITIONS) {
-                throw new IllegalArgumentException("event id lists " + count + " partitions of one topic");
+            // Unsigned on the wire: a ten-byte count reads as a negative long.
+            if (count < 0 || count > limits.maxPartitions()) {
+                throw new IllegalArgumentException("event id lists " + Long.toUnsignedString(count)
+                        + " partitions of one topic; at most " + limits.maxPartitions());
             }
-            long[] row = new long[(int) count];
+            // Every offset takes at least a byte: a count beyond the bytes left is refused before
+            // anything is allocated for it.
+            if (count > in.remaining()) {
+                throw new IllegalArgumentException("event id is truncated");
+            }
+            long[] row = type < offsets.length ? new long[(int) count] : null;
             long previous = 0;
-            for (int p = 0; p < row.length; p++) {
+            for (int p = 0; p < count; p++) {
                 long raw = in.readVarint();
+                // Both non-negative, so an overflowing sum comes out negative and is refused too.
                 long offset = p == 0 ? raw : previous + unzigzag(raw);
                 if (offset < 0) {
                     throw new IllegalArgumentException("event id has a negative offset");
                 }
-                row[p] = offset;
+                if (row != null) {
+                    row[p] = offset;
+                }
                 previous = offset;
             }
-            if (type < offsets.length) {
+            if (row != null) {
                 offsets[type] = row;
             }
             type++;
@@ -129,6 +165,9 @@ public final class PositionCodec {
                     throw new IllegalArgumentException("event id is truncated");
                 }
                 int b = readByte();
+                if (shift == LAST_VARINT_SHIFT && (b & 0x7F) > 1) {
+                    throw new IllegalArgumentException("event id has a number beyond 64 bits");
+                }
                 value |= (long) (b & 0x7F) << shift;
                 if ((b & 0x80) == 0) {
                     return value;

@@ -36,16 +36,20 @@ public record Lookback(long scores, long segments) {
         Position start = Position.EMPTY;
         for (TopicPartition tp : partitions) {
             EventType type = typeOf(tp);
-            long back = switch (type) {
-                case NODE -> Long.MAX_VALUE;
-                case SCORE -> scores;
-                case ANOMALY, LABEL -> segments;
-            };
-            long end = ends.getOrDefault(tp, 0L);
-            long from = Math.max(first.getOrDefault(tp, 0L), back >= end ? 0 : end - back);
-            start = start.with(type, tp.partition(), from);
+            start = start.with(type, tp.partition(),
+                    startOf(type, first.getOrDefault(tp, 0L), ends.getOrDefault(tp, 0L)));
         }
         return new Start(start, Map.copyOf(ends));
+    }
+
+    /** Where the look-back of a partition of {@code type} starts, given its first and end offsets. */
+    public long startOf(EventType type, long first, long end) {
+        long back = switch (type) {
+            case NODE -> Long.MAX_VALUE;
+            case SCORE -> scores;
+            case ANOMALY, LABEL -> segments;
+        };
+        return Math.max(first, back >= end ? 0 : end - back);
     }
 
     /** Every partition of the four streamed topics that exist, in topic then partition order. */

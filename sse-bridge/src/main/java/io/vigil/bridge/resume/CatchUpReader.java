@@ -1,5 +1,7 @@
 package io.vigil.bridge.resume;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vigil.bridge.events.EventFilter;
 import io.vigil.bridge.events.EventType;
 import io.vigil.bridge.events.FanOutHub;
@@ -8,6 +10,7 @@ import io.vigil.bridge.events.Position;
 import io.vigil.bridge.events.PositionCodec;
 import io.vigil.bridge.events.SseClient;
 import io.vigil.bridge.kafka.Decoded;
+import io.vigil.bridge.kafka.Lookback;
 import io.vigil.bridge.kafka.RecordDecoder;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,10 +22,13 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * A short-lived Kafka reader that brings one resuming client from its position up to what the hub
@@ -30,6 +36,13 @@ import java.util.function.Supplier;
  * of the types the client wants, at most one poll of 500 records ahead of what the client has taken,
  * and never more than {@code maxRecords} in all. Each event it sends carries the reader's own
  * position as id, so a client that drops out mid-way resumes from there.
+ *
+ * <p>It is also where a client's position meets Kafka's log ends, so it decides whether the position
+ * is stale: a topic of which the id lists more partitions than the bridge reads, or an offset beyond
+ * a partition's log end, can only come from before the topic was recreated (or from elsewhere). Its
+ * offsets mean nothing in this incarnation, and trusting them would skip every event below them
+ * without a word, so the whole topic is read from the {@link Lookback} instead, and the client is told
+ * ({@code "reset":[topics]} in the {@code resume} event, a comment) and {@value #STALE} counts it.
  */
 public final class CatchUpReader implements Runnable {
 
@@ -38,6 +51,7 @@ public final class CatchUpReader implements Runnable {
         Runnable create(SseClient client, Position from);
     }
 
+    public static final String STALE = "vigil.bridge.resumes.stale";
     static final Duration POLL = Duration.ofMillis(200);
     static final int AHEAD = 500;
 
@@ -49,20 +63,32 @@ public final class CatchUpReader implements Runnable {
     private final FanOutHub hub;
     private final SseClient client;
     private final Position from;
+    private final Lookback lookback;
     private final long maxRecords;
     private final Duration metadataTimeout;
+    private final Counter stale;
 
     public CatchUpReader(Supplier<? extends Consumer<byte[], byte[]>> consumers, RecordDecoder decoder,
                          Function<String, String> sourceOfChannel, FanOutHub hub, SseClient client,
-                         Position from, long maxRecords, Duration metadataTimeout) {
+                         Position from, Lookback lookback, long maxRecords, Duration metadataTimeout,
+                         Counter stale) {
         this.consumers = consumers;
         this.decoder = decoder;
         this.sourceOfChannel = sourceOfChannel;
         this.hub = hub;
         this.client = client;
         this.from = from;
+        this.lookback = lookback;
         this.maxRecords = maxRecords;
         this.metadataTimeout = metadataTimeout;
+        this.stale = stale;
+    }
+
+    /** The counter of stale resume ids, registered once with the bridge's other meters. */
+    public static Counter staleCounter(MeterRegistry registry) {
+        return Counter.builder(STALE)
+                .description("Resumes whose id named partitions or offsets the topics no longer have (recreated)")
+                .register(registry);
     }
 
     @Override
@@ -92,23 +118,31 @@ public final class CatchUpReader implements Runnable {
         consumer.assign(partitions);
         Map<TopicPartition, Long> first = consumer.beginningOffsets(partitions, metadataTimeout);
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, metadataTimeout);
-        Position at = from;
+        Set<EventType> reset = staleTypes(filter.types(), frontier, ends);
+        // Whatever the client listed, the reader's position is no larger than the bridge's own.
+        Position at = from.clippedTo(frontier);
         long lost = 0;
         for (TopicPartition tp : partitions) {
             EventType type = EventType.byTopic(tp.topic()).orElseThrow();
             long want = from.next(type, tp.partition());
             long oldest = first.getOrDefault(tp, 0L);
             long start = want;
-            if (want < oldest) {
+            if (reset.contains(type)) {
+                start = lookback.startOf(type, oldest, ends.getOrDefault(tp, 0L));
+            } else if (want < oldest) {
                 lost += oldest - want; // expired from retention before we got to them
                 start = oldest;
-            } else if (want > ends.getOrDefault(tp, 0L)) {
-                start = oldest; // past the log end: the topic was recreated; its offsets started over
             }
             at = at.with(type, tp.partition(), start);
             consumer.seek(tp, start);
         }
-        client.offer(Frame.control("resume", "{\"via\":\"kafka\",\"lost\":" + lost + "}"));
+        if (!reset.isEmpty()) {
+            stale.increment();
+            client.offer(Frame.comment("resume id is stale for " + names(reset)
+                    + " (recreated since?); those are resumed from the look-back"));
+        }
+        client.offer(Frame.control("resume", "{\"via\":\"kafka\",\"lost\":" + lost
+                + (reset.isEmpty() ? "" : ",\"reset\":[" + quotedNames(reset) + "]") + "}"));
         long scanned = 0;
         while (!client.isClosed()) {
             if (hub.tryHandOver(client, at, null) >= 0) {
@@ -139,6 +173,37 @@ public final class CatchUpReader implements Runnable {
                 }
             }
         }
+    }
+
+    /**
+     * The wanted types whose offsets in {@code from} belong to another incarnation of their topic: more
+     * partitions than it has, or an offset beyond a log end. One such partition condemns the whole
+     * topic: the others' offsets may merely not have been overtaken yet.
+     */
+    private Set<EventType> staleTypes(Set<EventType> wanted, Position frontier, Map<TopicPartition, Long> ends) {
+        Set<EventType> stale = EnumSet.noneOf(EventType.class);
+        for (EventType type : wanted) {
+            if (from.partitions(type) > frontier.partitions(type)) {
+                stale.add(type);
+                continue;
+            }
+            for (int p = 0; p < frontier.partitions(type); p++) {
+                Long end = ends.get(new TopicPartition(type.topic(), p));
+                if (end != null && from.next(type, p) > end) {
+                    stale.add(type);
+                    break;
+                }
+            }
+        }
+        return stale;
+    }
+
+    private static String names(Set<EventType> types) {
+        return types.stream().map(EventType::topic).collect(Collectors.joining(", "));
+    }
+
+    private static String quotedNames(Set<EventType> types) {
+        return types.stream().map(t -> "\"" + t.eventName() + "\"").collect(Collectors.joining(","));
     }
 
     private void giveUp(String why) {

@@ -35,10 +35,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>No {@code Last-Event-ID} (nor {@code lastEventId} parameter): the client goes live at the
  *       hub's frontier and is told that frontier at once as a bare {@code id:}, so even a client that
  *       disconnects before its first event resumes without a gap.</li>
- *   <li>With one, at position F, the stream first gets a {@code resume} event saying how:
+ *   <li>With one, at position F, the stream first gets a {@code resume} event saying how. F comes from
+ *       the client, so it is trusted only as far as it agrees with the bridge: it is cut to the
+ *       partitions the bridge reads (what it costs per event is then the bridge's partition count, not
+ *       the client's), and an F that lists more partitions of a wanted topic than the bridge reads, or
+ *       lies beyond the frontier anywhere, goes to step 3, where Kafka's log ends tell a replica ahead
+ *       of this one from an id of a recreated topic ({@link CatchUpReader}: {@code "reset"}):
  *     <ol>
- *       <li><b>nothing missed</b> ({@code "via":"none"}; F at or past the frontier on every partition of
- *           the wanted types): live at once;</li>
+ *       <li><b>nothing missed</b> ({@code "via":"none"}; F at the frontier on every partition of the
+ *           wanted types): live at once;</li>
  *       <li><b>from memory</b> ({@code "via":"memory","missed":n}): if the hub's history still holds
  *           every event after F, the client's cursor is placed at the start of the history with F as
  *           its floor, under the same lock as publishing. It reads the missed events from memory and
@@ -128,12 +133,24 @@ public final class Resumer implements StreamConnector, AutoCloseable {
             hub.attachFresh(client);
             return;
         }
-        int missed = hub.tryHandOver(client, from, n -> Frame.control("resume",
+        Position frontier = hub.frontier();
+        if (!from.atOrBefore(frontier, client.filter().types())) {
+            // Taken at face value, an id from before a topic was recreated would hand the client over
+            // with a floor far above every offset it will see: its events would be skipped unannounced.
+            fromKafka(client, from);
+            return;
+        }
+        // The frontier only grows, so the clipped position stays at or before it.
+        int missed = hub.tryHandOver(client, from.clippedTo(frontier), n -> Frame.control("resume",
                 "{\"via\":\"" + (n == 0 ? "none" : "memory") + "\",\"missed\":" + n + "}"));
         if (missed >= 0) {
             (missed == 0 ? upToDate : viaMemory).increment();
             return;
         }
+        fromKafka(client, from);
+    }
+
+    private void fromKafka(SseClient client, Position from) {
         viaKafka.increment();
         client.offer(Frame.comment("resuming from Kafka"));
         try {

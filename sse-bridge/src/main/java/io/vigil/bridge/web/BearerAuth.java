@@ -62,6 +62,8 @@ final class BearerAuth implements HttpHandler {
     }
 
     private boolean matches(String presented) {
-        return presented != null && MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8));
+        // The token is ASCII: a string of another length cannot match, and is not encoded to find out.
+        return presented != null && presented.length() == token.length
+                && MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8));
     }
 }

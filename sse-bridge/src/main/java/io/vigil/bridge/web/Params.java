@@ -1,9 +1,9 @@
 package io.vigil.bridge.web;
 
-import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -14,6 +14,8 @@ import java.util.Set;
  * characters and free of control characters.
  */
 final class Params {
+
+    private static final int SHOWN_NAME_LENGTH = 40;
 
     private final Map<String, Deque<String>> query;
     private final int maxValues;
@@ -31,20 +33,39 @@ final class Params {
         }
     }
 
-    /** Every value of a list parameter, in order, without duplicates; empty if absent. */
+    /**
+     * Every value of a list parameter, in order, without duplicates; empty if absent. Values are cut out
+     * of the raw text only once their bounds are checked, so a parameter of a million commas or one
+     * endless value costs a scan, not an array of a million parts or a copy of the value.
+     */
     Set<String> list(String name) throws BadRequest {
         Set<String> values = new LinkedHashSet<>();
-        for (String raw : query.getOrDefault(name, new ArrayDeque<>())) {
-            for (String part : raw.split(",", -1)) {
-                String value = part.trim();
-                if (value.isEmpty()) {
-                    continue;
+        Deque<String> given = query.get(name);
+        for (String raw : given == null ? List.<String>of() : given) {
+            int start = 0;
+            while (start <= raw.length()) {
+                int comma = raw.indexOf(',', start);
+                int end = comma < 0 ? raw.length() : comma;
+                int from = start;
+                int to = end;
+                while (from < to && Character.isWhitespace(raw.charAt(from))) {
+                    from++;
                 }
-                check(name, value);
-                values.add(value);
-                if (values.size() > maxValues) {
-                    throw new BadRequest("too many values for '" + name + "': at most " + maxValues);
+                while (to > from && Character.isWhitespace(raw.charAt(to - 1))) {
+                    to--;
                 }
+                if (to > from) {
+                    if (to - from > maxLength) {
+                        throw tooLong(name);
+                    }
+                    String value = raw.substring(from, to);
+                    check(name, value);
+                    values.add(value);
+                    if (values.size() > maxValues) {
+                        throw new BadRequest("too many values for '" + name + "': at most " + maxValues);
+                    }
+                }
+                start = end + 1;
             }
         }
         return values;
@@ -93,7 +114,7 @@ final class Params {
 
     private void check(String name, String value) throws BadRequest {
         if (value.length() > maxLength) {
-            throw new BadRequest("a value of '" + name + "' is longer than " + maxLength + " characters");
+            throw tooLong(name);
         }
         for (int i = 0; i < value.length(); i++) {
             if (Character.isISOControl(value.charAt(i))) {
@@ -102,8 +123,17 @@ final class Params {
         }
     }
 
+    private BadRequest tooLong(String name) {
+        return new BadRequest("a value of '" + name + "' is longer than " + maxLength + " characters");
+    }
+
+    /** A name fit to quote in a message: printable, and short whatever was sent. */
     private static String shorten(String s) {
-        String printable = s.replaceAll("\\p{Cntrl}", "?");
-        return printable.length() > 40 ? printable.substring(0, 40) + "..." : printable;
+        int keep = Math.min(s.length(), SHOWN_NAME_LENGTH);
+        if (keep > 0 && keep < s.length() && Character.isHighSurrogate(s.charAt(keep - 1))) {
+            keep--; // half a character would not survive encoding
+        }
+        String printable = s.substring(0, keep).replaceAll("\\p{Cntrl}", "?");
+        return keep < s.length() ? printable + "..." : printable;
     }
 }

@@ -38,7 +38,7 @@ record StreamRequest(EventFilter filter, Position from) {
         Position from = null;
         if (id != null) {
             try {
-                from = PositionCodec.decode(id);
+                from = PositionCodec.decode(id, limits.ids());
             } catch (IllegalArgumentException e) {
                 throw new BadRequest("Last-Event-ID is not an id this bridge issued: " + e.getMessage());
             }

@@ -3,6 +3,7 @@ package io.vigil.bridge.web;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.PathHandler;
 import io.undertow.util.Headers;
@@ -73,6 +74,8 @@ public final class WebServer implements AutoCloseable {
                 // stale events, beyond the per-client queue that drops the oldest: keep the backlog
                 // where the drop policy and the metrics see it.
                 .setSocketOption(Options.SEND_BUFFER, SEND_BUFFER_BYTES)
+                // What Undertow buffers of one request before any handler runs: ours, not its 1 MiB.
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, settings.maxHeaderBytes())
                 .build();
         undertow.start();
         int bound = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();

@@ -1,15 +1,24 @@
 package io.vigil.bridge.web;
 
+import io.vigil.bridge.events.PositionCodec;
+
 import java.util.Set;
 
 /**
  * The HTTP side's settings: where to listen; the bearer token every data route requires (null: no
  * authentication); the origins allowed to read the API from other pages (CORS; {@code *} for any);
- * and the bounds of user-supplied filters: at most {@code maxFilterValues} values per parameter, each
- * at most {@code maxValueLength} characters.
+ * and the bounds of everything a client sends, so that what a request costs is set here and not by
+ * the client: at most {@code maxFilterValues} values per filter parameter, each at most
+ * {@code maxValueLength} characters; resume ids within {@code ids}; and a request line and headers of
+ * at most {@code maxHeaderBytes} (larger requests get Undertow's bare 400).
  */
 public record WebSettings(String host, int port, String authToken, Set<String> corsOrigins,
-                          int maxFilterValues, int maxValueLength) {
+                          int maxFilterValues, int maxValueLength, PositionCodec.Limits ids, int maxHeaderBytes) {
+
+    /** Enough for a long filter and a resume id, not for megabytes of headers buffered per request. */
+    public static final int DEFAULT_MAX_HEADER_BYTES = 64 * 1024;
+    /** Undertow needs room for at least a request line and the usual browser headers. */
+    static final int MIN_HEADER_BYTES = 1024;
 
     public WebSettings {
         if (host == null || host.isBlank()) {
@@ -28,6 +37,19 @@ public record WebSettings(String host, int port, String authToken, Set<String> c
         if (maxFilterValues < 1 || maxValueLength < 1) {
             throw new IllegalArgumentException("filter limits must be positive");
         }
+        if (ids == null) {
+            throw new IllegalArgumentException("event id limits must be set");
+        }
+        if (maxHeaderBytes < MIN_HEADER_BYTES) {
+            throw new IllegalArgumentException("bridge.http.max.header.bytes must be at least " + MIN_HEADER_BYTES);
+        }
+    }
+
+    /** Default bounds of resume ids and headers. */
+    public WebSettings(String host, int port, String authToken, Set<String> corsOrigins,
+                       int maxFilterValues, int maxValueLength) {
+        this(host, port, authToken, corsOrigins, maxFilterValues, maxValueLength, PositionCodec.Limits.DEFAULT,
+                DEFAULT_MAX_HEADER_BYTES);
     }
 
     /** Local defaults: loopback, no token, no other origins, 100 channels of 200 characters per filter. */
@@ -40,6 +62,6 @@ public record WebSettings(String host, int port, String authToken, Set<String> c
         // Never print the token.
         return "WebSettings[host=" + host + ", port=" + port + ", auth=" + (authToken == null ? "off" : "bearer")
                 + ", corsOrigins=" + corsOrigins + ", maxFilterValues=" + maxFilterValues
-                + ", maxValueLength=" + maxValueLength + "]";
+                + ", maxValueLength=" + maxValueLength + ", ids=" + ids + ", maxHeaderBytes=" + maxHeaderBytes + "]";
     }
 }

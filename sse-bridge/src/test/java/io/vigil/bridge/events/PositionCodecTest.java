@@ -1,5 +1,7 @@
 package io.vigil.bridge.events;
 
+import io.vigil.bridge.testing.Allocation;
+import io.vigil.bridge.testing.RawIds;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -39,9 +41,67 @@ class PositionCodecTest {
     void rejectsAnythingItDidNotWrite() {
         String good = PositionCodec.encode(Position.of(new long[][] {{5, 6}, {}, {1}, {}}));
         for (String bad : new String[] {"", "!!", "0-10", "AA", "AQ", good.substring(0, good.length() - 1),
-                "x".repeat(PositionCodec.MAX_LENGTH + 1), "Af____________________8"}) {
+                "x".repeat(PositionCodec.DEFAULT_MAX_LENGTH + 1), "Af____________________8"}) {
             assertThrows(IllegalArgumentException.class, () -> PositionCodec.decode(bad), bad);
         }
+    }
+
+    @Test
+    void aResumeIdClaimingAMillionPartitionsIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PositionCodec.decode(RawIds.of(1_000_000, 0)));
+        assertEquals("event id lists 1000000 partitions of one topic; at most 1024", e.getMessage());
+    }
+
+    @Test
+    void aResumeIdClaimingMorePartitionsThanItHasBytesForIsRefusedBeforeAllocatingThem() {
+        // Five characters each: what decoding costs must not depend on the count inside.
+        String small = RawIds.of(1);
+        String large = RawIds.of(1000);
+        long baseline = Allocation.least(3, () -> PositionCodec.decode(small));
+        long claimed = Allocation.least(3, () -> PositionCodec.decode(large));
+        assertThrows(IllegalArgumentException.class, () -> PositionCodec.decode(large));
+        assertTrue(claimed - baseline < 1000, "claiming 1000 partitions cost " + (claimed - baseline) + " bytes more");
+    }
+
+    @Test
+    void aResumeIdWithANegativePartitionCountIsRefusedNotAnError() {
+        // Ten varint bytes decode to -1 as a long: this was a NegativeArraySizeException, a 500.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PositionCodec.decode(RawIds.of(-1L)));
+        assertEquals("event id lists 18446744073709551615 partitions of one topic; at most 1024", e.getMessage());
+    }
+
+    @Test
+    void aNumberBeyondSixtyFourBitsIsRefusedRatherThanWrapped() {
+        byte[] overflowing = {1, 1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0x7F, 0, 0, 0};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PositionCodec.decode(RawIds.base64(overflowing)));
+        assertEquals("event id has a number beyond 64 bits", e.getMessage());
+    }
+
+    @Test
+    void theLimitsAreTheConfiguredOnes() {
+        PositionCodec.Limits tight = new PositionCodec.Limits(40, 2);
+        String three = PositionCodec.encode(Position.of(new long[][] {{1, 2, 3}, {}, {}, {}}));
+        assertEquals("event id lists 3 partitions of one topic; at most 2",
+                assertThrows(IllegalArgumentException.class, () -> PositionCodec.decode(three, tight)).getMessage());
+        assertEquals("event id longer than 40 characters", assertThrows(IllegalArgumentException.class,
+                () -> PositionCodec.decode("A".repeat(41), tight)).getMessage());
+        String two = PositionCodec.encode(Position.of(new long[][] {{1, 2}, {}, {}, {}}));
+        assertEquals(2, PositionCodec.decode(two, tight).partitions(EventType.SCORE));
+    }
+
+    @Test
+    void aPositionFromAClientIsClippedToTheBridgesPartitions() {
+        Position bridge = Position.of(new long[][] {{10, 20}, {5}, {}, {}});
+        Position client = Position.of(new long[][] {{1, 2, 3, 4}, {5}, {7, 7}, {}});
+        assertEquals(Position.of(new long[][] {{1, 2}, {5}, {}, {}}), client.clippedTo(bridge));
+        assertTrue(client.clippedTo(bridge).atOrBefore(bridge, Set.of(EventType.values())));
+        assertFalse(client.atOrBefore(bridge, Set.of(EventType.SCORE)), "more partitions than the bridge has");
+        assertFalse(Position.of(new long[][] {{11}, {}, {}, {}}).atOrBefore(bridge, Set.of(EventType.SCORE)),
+                "ahead of the bridge");
+        assertTrue(Position.of(new long[][] {{11}, {}, {}, {}}).atOrBefore(bridge, Set.of(EventType.ANOMALY)));
     }
 
     @Test

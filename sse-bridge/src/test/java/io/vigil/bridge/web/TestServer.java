@@ -7,6 +7,7 @@ import io.vigil.bridge.events.HubSettings;
 import io.vigil.bridge.events.LiveEvent;
 import io.vigil.bridge.events.Position;
 import io.vigil.bridge.events.SseClient;
+import io.vigil.bridge.resume.CatchUpReader;
 import io.vigil.bridge.resume.Resumer;
 import io.vigil.bridge.testing.Events;
 import io.vigil.bridge.views.Views;
@@ -25,9 +26,18 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The web side with a real hub, resumer and views, but no Kafka: events are published by the test, and
- * resumes that would need Kafka are recorded in {@link #kafkaResumes} instead.
+ * resumes that would need Kafka are recorded in {@link #kafkaResumes} instead, unless the test brings
+ * its own {@link Readers} (a real {@link CatchUpReader} over a mock consumer, say).
  */
 final class TestServer implements AutoCloseable {
+
+    /** The Kafka side of resumes, made for the server it serves. */
+    interface Readers {
+        CatchUpReader.Factory of(TestServer server);
+    }
+
+    /** Records each resume that needs Kafka in {@link #kafkaResumes}, and reads nothing. */
+    static final Readers RECORDED = server -> (client, from) -> () -> server.kafkaResumes.add(client);
 
     static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -44,8 +54,12 @@ final class TestServer implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(WAIT).build();
 
     TestServer(HubSettings hubSettings, WebSettings web) {
+        this(hubSettings, web, RECORDED);
+    }
+
+    TestServer(HubSettings hubSettings, WebSettings web, Readers readers) {
         hub = new FanOutHub(hubSettings, registry);
-        resumer = new Resumer(hub, (client, from) -> () -> kafkaResumes.add(client), 1, registry);
+        resumer = new Resumer(hub, readers.of(this), 1, registry);
         server = WebServer.start(web, hub, resumer, views, health::get, registry);
         hub.begin(events.position());
         resumer.ready();

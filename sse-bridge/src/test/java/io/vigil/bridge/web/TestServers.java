@@ -19,6 +19,10 @@ final class TestServers implements AfterEachCallback {
         return started(new TestServer(hub, web));
     }
 
+    TestServer start(HubSettings hub, WebSettings web, TestServer.Readers readers) {
+        return started(new TestServer(hub, web, readers));
+    }
+
     private TestServer started(TestServer server) {
         started.add(server);
         return server;
