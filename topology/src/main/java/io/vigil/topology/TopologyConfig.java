@@ -6,6 +6,7 @@ import io.vigil.topology.deadletter.DeadLetters;
 import io.vigil.topology.deadletter.ProcessingErrorHandler;
 import io.vigil.topology.deadletter.ProductionErrorHandler;
 import io.vigil.topology.heartbeat.LivenessSettings;
+import io.vigil.topology.intake.BoundedTimestamps;
 import io.vigil.topology.intake.InputBounds;
 import io.vigil.topology.scoring.BaselineDetector;
 import io.vigil.topology.scoring.ScoringSettings;
@@ -17,7 +18,6 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
 
 /**
  * Everything the scorer needs to know at start-up, read once from {@link Settings}. Defaults run
@@ -165,8 +165,9 @@ public record TopologyConfig(
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
         // Changelogs carry the input's event time, which a fast replay puts far ahead of the clock.
         p.put(StreamsConfig.topicPrefix(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG), Long.toString(Long.MAX_VALUE));
-        // A record without a valid timestamp takes its partition's time instead of failing the thread.
-        p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, UsePartitionTimeOnInvalidTimestamp.class.getName());
+        // A record without a timestamp, or with one beyond the year 9999, must neither fail the thread nor
+        // wrap stream time past the end of the long range.
+        p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, BoundedTimestamps.class.getName());
         // Nothing thrown inside the topology may reach the stream thread: a record fails, the stream does not.
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingErrorHandler.class.getName());
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionErrorHandler.class.getName());
