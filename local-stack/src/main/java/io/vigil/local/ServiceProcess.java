@@ -3,6 +3,7 @@ package io.vigil.local;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One of the local stack's JVMs: started from a module's build output with its output in a log file,
- * stopped with SIGTERM so its shutdown hooks run.
+ * stopped with SIGTERM so its shutdown hooks run, or killed with SIGKILL as a crash would (fault tests).
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     private final Process process;
@@ -30,7 +31,7 @@ final class ServiceProcess implements AutoCloseable {
      * Starts {@code mainClass} of {@code module} (its {@code target/classes} plus the runtime classpath
      * its build wrote) with the given JVM options, environment and arguments.
      */
-    static ServiceProcess start(String name, Path repo, String module, String mainClass, List<String> jvmOptions,
+    public static ServiceProcess start(String name, Path repo, String module, String mainClass, List<String> jvmOptions,
                                 Map<String, String> environment, List<String> args, Path logDir) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
@@ -49,7 +50,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** The runtime classpath of a module as its build left it. */
-    static String classpath(Path repo, String module) throws IOException {
+    public static String classpath(Path repo, String module) throws IOException {
         Path target = repo.resolve(module).resolve("target");
         Path listed = target.resolve("runtime-classpath.txt");
         if (!Files.exists(listed)) {
@@ -58,49 +59,77 @@ final class ServiceProcess implements AutoCloseable {
         return target.resolve("classes") + java.io.File.pathSeparator + Files.readString(listed).trim();
     }
 
-    static String javaExecutable() {
+    public static String javaExecutable() {
         return ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** The exit code; only once the process is no longer alive. */
-    int exitValue() {
+    public int exitValue() {
         return process.exitValue();
     }
 
-    long startedNanos() {
+    public long startedNanos() {
         return startedNanos;
     }
 
-    Path logFile() {
+    public Path logFile() {
         return logFile;
     }
 
+    /**
+     * Kills the process with SIGKILL ({@code kill -9}: no shutdown hook runs) and waits up to 10 s until
+     * it is gone; returns whether it is.
+     */
+    public boolean kill() {
+        process.destroyForcibly();
+        try {
+            return process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
+    }
+
+    /**
+     * Stops the process with SIGTERM so its shutdown hooks run, waiting up to 15 s (then SIGKILL). Does
+     * nothing if it has already exited.
+     */
     @Override
     public void close() {
+        stop(Duration.ofSeconds(15));
+    }
+
+    /**
+     * SIGTERM, then waits up to {@code grace} for the process to exit; if it does not, SIGKILL. Returns
+     * whether it exited by itself (true also if it had exited before).
+     */
+    public boolean stop(Duration grace) {
         if (!process.isAlive()) {
-            return;
+            return true;
         }
         process.destroy();
         try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
             }
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+        return false;
     }
 }

@@ -75,13 +75,25 @@ public final class LocalBroker implements AutoCloseable {
 
     private final Process process;
     private final String bootstrapServers;
-    private final Duration startupTime;
+    private final int port;
+    private final int controllerPort;
+    private final String clusterId;
+    private final Path logFile;
+    private final long startedNanos;
+    private final boolean formatted;
+    private volatile Duration startupTime;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private LocalBroker(Process process, String bootstrapServers, Duration startupTime) {
+    private LocalBroker(Process process, int port, int controllerPort, String clusterId, Path logFile,
+                        long startedNanos, boolean formatted) {
         this.process = process;
-        this.bootstrapServers = bootstrapServers;
-        this.startupTime = startupTime;
+        this.bootstrapServers = "127.0.0.1:" + port;
+        this.port = port;
+        this.controllerPort = controllerPort;
+        this.clusterId = clusterId;
+        this.logFile = logFile;
+        this.startedNanos = startedNanos;
+        this.formatted = formatted;
     }
 
     /** Starts (formatting first if needed) and waits up to {@link #DEFAULT_START_TIMEOUT}. */
@@ -97,49 +109,74 @@ public final class LocalBroker implements AutoCloseable {
         long t0 = System.nanoTime();
         try {
             Path dataDir = options.dataDir().toAbsolutePath();
-            Path logDir = dataDir.resolve("kafka-logs");
-            Files.createDirectories(dataDir);
-            Path logFile = options.logFile().toAbsolutePath();
-            Files.createDirectories(logFile.getParent());
             int[] free = FreePorts.pick(2);
             int port = options.port() == 0 ? free[0] : options.port();
             int controllerPort = options.controllerPort() == 0 ? free[1] : options.controllerPort();
-
-            Path config = dataDir.resolve("server.properties");
-            ServerProperties.write(config, ServerProperties.forSingleNode(logDir, port, controllerPort));
-            Path logback = extractLogbackConfig(dataDir);
-
-            Path metaProperties = logDir.resolve("meta.properties");
-            boolean newDataDir = !Files.exists(metaProperties);
-            if (newDataDir) {
-                format(options, config, logback, logFile);
-            }
-            String clusterId = readClusterId(metaProperties);
-
-            Process process = new ProcessBuilder(javaCommand(options, logback, "-Xmx512m",
-                    "kafka.Kafka", config.toString()))
-                    .directory(dataDir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .start();
-            process.getOutputStream().close();
-            String bootstrap = "127.0.0.1:" + port;
-            try {
-                awaitReady(process, bootstrap, clusterId, logFile, t0 + timeout.toNanos());
-            } catch (RuntimeException | InterruptedException e) {
-                kill(process);
-                throw e;
-            }
-            Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            log.info("Kafka broker ready at {} in {} ms ({}, pid {}, log {})", bootstrap, took.toMillis(),
-                    newDataDir ? "new data dir formatted" : "resumed " + dataDir, process.pid(), logFile);
-            return new LocalBroker(process, bootstrap, took);
+            Map<String, String> properties = ServerProperties.forSingleNode(dataDir.resolve("kafka-logs"), port,
+                    controllerPort);
+            // --standalone makes this node the single voter of a dynamic (KIP-853) quorum; 4.x refuses to
+            // format a controller without it when only controller.quorum.bootstrap.servers is set.
+            LocalBroker broker = launch(options, port, controllerPort, properties, Uuid.randomUuid().toString(),
+                    List.of("--standalone"), t0);
+            broker.awaitReady(t0 + timeout.toNanos());
+            return broker;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the local Kafka broker", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the local Kafka broker", e);
         }
+    }
+
+    /**
+     * Writes {@code properties} to {@code dataDir/server.properties}, formats the data dir if it is new
+     * (with {@code newClusterId} and {@code formatFlags}), and starts the broker JVM without waiting for
+     * it: the nodes of a cluster must all be running before any of them answers.
+     */
+    static LocalBroker launch(Options options, int port, int controllerPort, Map<String, String> properties,
+                              String newClusterId, List<String> formatFlags, long t0)
+            throws IOException, InterruptedException {
+        Path dataDir = options.dataDir().toAbsolutePath();
+        Path logDir = Path.of(properties.get("log.dirs"));
+        Files.createDirectories(dataDir);
+        Path logFile = options.logFile().toAbsolutePath();
+        Files.createDirectories(logFile.getParent());
+        Path config = dataDir.resolve("server.properties");
+        ServerProperties.write(config, properties);
+        Path logback = extractLogbackConfig(dataDir);
+
+        Path metaProperties = logDir.resolve("meta.properties");
+        boolean newDataDir = !Files.exists(metaProperties);
+        if (newDataDir) {
+            format(options, config, logback, logFile, newClusterId, formatFlags);
+        }
+        String clusterId = readClusterId(metaProperties);
+
+        Process process = new ProcessBuilder(javaCommand(options, logback, "-Xmx512m",
+                "kafka.Kafka", config.toString()))
+                .directory(dataDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .start();
+        process.getOutputStream().close();
+        return new LocalBroker(process, port, controllerPort, clusterId, logFile, t0, newDataDir);
+    }
+
+    /**
+     * Waits until the broker answers {@code describeCluster} with its data dir's cluster id; kills it
+     * and throws, with the end of its log, if it exits or the deadline passes first.
+     */
+    void awaitReady(long deadlineNanos) throws InterruptedException {
+        try {
+            awaitReady(process, bootstrapServers, clusterId, logFile, deadlineNanos);
+        } catch (RuntimeException | InterruptedException e) {
+            kill(process);
+            closed.set(true);
+            throw e;
+        }
+        startupTime = Duration.ofNanos(System.nanoTime() - startedNanos);
+        log.info("Kafka broker ready at {} in {} ms ({}, pid {}, log {})", bootstrapServers, startupTime.toMillis(),
+                formatted ? "new data dir formatted" : "resumed its data dir", process.pid(), logFile);
     }
 
     /** {@code host:port} of the PLAINTEXT listener, for clients' {@code bootstrap.servers}. */
@@ -150,6 +187,26 @@ public final class LocalBroker implements AutoCloseable {
     /** Process id of the broker JVM. */
     public long pid() {
         return process.pid();
+    }
+
+    /** The PLAINTEXT (client) port. */
+    public int port() {
+        return port;
+    }
+
+    /** The CONTROLLER listener's port. */
+    public int controllerPort() {
+        return controllerPort;
+    }
+
+    /** The cluster id its data dir was formatted with. */
+    public String clusterId() {
+        return clusterId;
+    }
+
+    /** The file the broker JVM's output goes to. */
+    public Path logFile() {
+        return logFile;
     }
 
     /** Wall time from {@link #start} to the first answer, including the format of a new data dir. */
@@ -186,13 +243,24 @@ public final class LocalBroker implements AutoCloseable {
         log.info("Kafka broker pid {} stopped in {} ms", process.pid(), (System.nanoTime() - t0) / 1_000_000);
     }
 
-    private static void format(Options options, Path config, Path logback, Path logFile)
-            throws IOException, InterruptedException {
-        // StorageTool ends with System.exit, so it gets a JVM of its own. --standalone makes this node
-        // the single voter of a dynamic (KIP-853) quorum; 4.x refuses to format a controller without it
-        // when only controller.quorum.bootstrap.servers is set.
-        Process format = new ProcessBuilder(javaCommand(options, logback, "-Xmx256m", "kafka.tools.StorageTool",
-                "format", "-t", Uuid.randomUuid().toString(), "--standalone", "-c", config.toString()))
+    /**
+     * Kills the broker JVM with SIGKILL ({@code kill -9}: no controlled shutdown, no log flush, as in a
+     * crash) and waits until it is gone. The data dir stays, so a later start on the same data dir
+     * recovers it. {@link #close()} afterwards does nothing.
+     */
+    public void kill() {
+        closed.set(true);
+        kill(process);
+        log.info("Kafka broker pid {} killed (SIGKILL)", process.pid());
+    }
+
+    private static void format(Options options, Path config, Path logback, Path logFile, String clusterId,
+                               List<String> flags) throws IOException, InterruptedException {
+        // StorageTool ends with System.exit, so it gets a JVM of its own.
+        List<String> args = new ArrayList<>(List.of("kafka.tools.StorageTool", "format", "-t", clusterId));
+        args.addAll(flags);
+        args.addAll(List.of("-c", config.toString()));
+        Process format = new ProcessBuilder(javaCommand(options, logback, "-Xmx256m", args.toArray(String[]::new)))
                 .directory(config.getParent().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
