@@ -32,6 +32,20 @@ class ThresholdSettingsTest {
     }
 
     @Test
+    void refusesAWindowWhoseStateNoScorerShouldAllocate() {
+        // 2^31 - 1 batches of 46,341: the product overflows an int and would be a multi-gigabyte window.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ThresholdSettings(Integer.MAX_VALUE, 46_341, 0.05, 5, 0.13, 0));
+        assertTrue(e.getMessage().contains("window length"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new ThresholdSettings(70, ThresholdSettings.MAX_WINDOW_LENGTH / 70 + 1, 0.05, 100, 0.13, 250));
+        assertThrows(IllegalArgumentException.class,
+                () -> new ThresholdSettings(70, 30, 0.05, Integer.MAX_VALUE, 0.13, 250));
+        assertEquals(ThresholdSettings.MAX_WINDOW_LENGTH,
+                new ThresholdSettings(70, ThresholdSettings.MAX_WINDOW_LENGTH / 70, 0.05, 100, 0.13, 250).windowLength());
+    }
+
+    @Test
     void aRefusalNamesTheValuesGivenNotTheFieldsNotYetSet() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ThresholdSettings(70, 30, 0.05, 100, 1.5, 250));
