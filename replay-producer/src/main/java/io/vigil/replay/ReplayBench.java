@@ -1,5 +1,6 @@
 package io.vigil.replay;
 
+import io.vigil.config.ClientSettings;
 import io.vigil.config.Settings;
 import io.vigil.replay.kafka.KafkaPublisher;
 import io.vigil.replay.kafka.ProducerSettings;
@@ -64,15 +65,18 @@ public final class ReplayBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Settings settings = Settings.fromSystem();
-        String servers = bootstrap != null ? bootstrap : settings.get("bootstrap.servers", "localhost:9092");
-        String registryUrl = registry != null ? registry : settings.get("schema.registry.url", "mock://bench");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers))) {
+        ClientSettings clients = ClientSettings.from(settings);
+        if (bootstrap != null) {
+            clients = clients.withBootstrapServers(bootstrap);
+        }
+        clients = clients.withRegistryUrl(registry != null ? registry : settings.get("schema.registry.url", "mock://bench"));
+        try (Admin admin = Admin.create(clients.admin(Map.of()))) {
             new TopicProvisioner(admin).ensure(Topics.all(), partitions, (short) 1, Duration.ofSeconds(30));
         }
-        ProducerSettings producer = new ProducerSettings(servers, ProducerSettings.DEFAULT_DELIVERY_TIMEOUT,
+        ProducerSettings producer = new ProducerSettings(clients, ProducerSettings.DEFAULT_DELIVERY_TIMEOUT,
                 ProducerSettings.DEFAULT_MAX_BLOCK, producerConfig);
         long base = System.currentTimeMillis();
-        try (KafkaPublisher publisher = KafkaPublisher.connect(producer, Map.of("schema.registry.url", registryUrl))) {
+        try (KafkaPublisher publisher = KafkaPublisher.connect(producer, clients.registry().serdeConfig())) {
             if (warmup > 0) {
                 run(publisher, series("bench-warmup-", channels, Math.max(1, warmup / channels), base), "warm-up");
             }
@@ -80,7 +84,7 @@ public final class ReplayBench implements Callable<Integer> {
             long records = s.counts().total();
             long acked = s.counts().acknowledged();
             System.out.printf("replay-bench: %,d records (%d channels x %,d points) in %.2f s = %,.0f records/s acknowledged by %s%s%n",
-                    records, channels, points, s.seconds(), acked / s.seconds(), servers,
+                    records, channels, points, s.seconds(), acked / s.seconds(), clients.bootstrapServers(),
                     s.failure() == null ? "" : " FAILED: " + s.failure());
             return s.failure() == null ? 0 : 3;
         }

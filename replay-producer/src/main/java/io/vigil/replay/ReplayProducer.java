@@ -1,5 +1,8 @@
 package io.vigil.replay;
 
+import io.vigil.config.ClientSettings;
+import io.vigil.config.ConnectionCheck;
+import io.vigil.config.Secrets;
 import io.vigil.config.Settings;
 import io.vigil.replay.cli.PlaybackOptions;
 import io.vigil.replay.cli.ReplaySourceOptions;
@@ -53,7 +56,7 @@ public final class ReplayProducer implements Callable<Integer> {
 
     public static final int EXIT_OK = 0;
     public static final int EXIT_BAD_INPUT = 1;
-    public static final int EXIT_INFRASTRUCTURE = 3;
+    public static final int EXIT_INFRASTRUCTURE = ConnectionCheck.EXIT_UNREACHABLE;
 
     private static final Logger log = LoggerFactory.getLogger(ReplayProducer.class);
 
@@ -100,8 +103,9 @@ public final class ReplayProducer implements Callable<Integer> {
     public Integer call() {
         validate();
         PrintWriter err = spec.commandLine().getErr();
-        String bootstrap = settings.get("bootstrap.servers", "localhost:9092");
-        String registry = settings.get("schema.registry.url", "http://localhost:8081");
+        ClientSettings clients = ClientSettings.from(settings);
+        String bootstrap = clients.bootstrapServers();
+        String registry = Secrets.maskUrls(clients.registry().url());
         SourceAssembly.Assembled assembled;
         try {
             long now = System.currentTimeMillis();
@@ -116,7 +120,15 @@ public final class ReplayProducer implements Callable<Integer> {
         assembled.warnings().forEach(w -> log.warn("{}", w));
         log.info("{} at speed {} to {}", assembled.description(), playback.speed > 0 ? playback.speed + "x" : "max", bootstrap);
 
-        ProducerSettings producer = new ProducerSettings(bootstrap,
+        settings.warnUnknownKeys();
+        try {
+            ConnectionCheck.run(clients);
+        } catch (ConnectionCheck.Failed e) {
+            err.println("replay: " + e.getMessage());
+            err.flush();
+            return e.exitStatus();
+        }
+        ProducerSettings producer = new ProducerSettings(clients,
                 Duration.ofMillis(settings.getLong("replay.delivery.timeout.ms", ProducerSettings.DEFAULT_DELIVERY_TIMEOUT.toMillis())),
                 Duration.ofMillis(settings.getLong("replay.max.block.ms", ProducerSettings.DEFAULT_MAX_BLOCK.toMillis())),
                 producerConfig);
@@ -131,7 +143,7 @@ public final class ReplayProducer implements Callable<Integer> {
             }
         }, "replay-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (KafkaPublisher publisher = KafkaPublisher.connect(producer, Map.of("schema.registry.url", registry))) {
+        try (KafkaPublisher publisher = KafkaPublisher.connect(producer, clients.registry().serdeConfig())) {
             Progress progress = new Progress("replay", TimeUnit.SECONDS.toNanos(playback.progressSeconds));
             RunSummary summary = new Runner(assembled.source(), publisher, new Pacer(playback.speed),
                     new RunLimits(playback.limit, playback.duration), progress, stop).run();

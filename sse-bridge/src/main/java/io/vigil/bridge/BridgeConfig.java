@@ -4,7 +4,11 @@ import io.vigil.bridge.events.HubSettings;
 import io.vigil.bridge.events.PositionCodec;
 import io.vigil.bridge.kafka.Lookback;
 import io.vigil.bridge.web.WebSettings;
+import io.vigil.config.ClientSettings;
 import io.vigil.config.Settings;
+import io.vigil.tls.TlsContexts;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -17,9 +21,10 @@ import java.util.stream.Collectors;
  *
  * <table>
  *   <caption>keys</caption>
- *   <tr><td>{@code bootstrap.servers}, {@code schema.registry.url}</td><td>localhost:9092, http://localhost:8081</td></tr>
+ *   <tr><td>{@code bootstrap.servers}, {@code schema.registry.url}, {@code kafka.*}, ...</td><td>how to reach Kafka and the registry: {@link ClientSettings}</td></tr>
  *   <tr><td>{@code bridge.host}, {@code bridge.port}</td><td>127.0.0.1, 8080</td></tr>
- *   <tr><td>{@code bridge.auth.token}</td><td>empty: no authentication; else the bearer token (16+ printable ASCII)</td></tr>
+ *   <tr><td>{@code bridge.auth.token}</td><td>empty: no authentication (loopback only, unless {@code bridge.auth.open=true}); else the bearer token (16+ printable ASCII); {@code VIGIL_BRIDGE_AUTH_TOKEN_FILE} reads it from a file</td></tr>
+ *   <tr><td>{@code bridge.tls.keystore.location}, {@code .password}, {@code .type}, {@code bridge.tls.key.password}</td><td>empty: plain HTTP; else HTTPS only, with this certificate</td></tr>
  *   <tr><td>{@code bridge.cors.origins}</td><td>empty: none; comma-separated origins, or {@code *}</td></tr>
  *   <tr><td>{@code bridge.max.clients}</td><td>1000 open streams; more get 503</td></tr>
  *   <tr><td>{@code bridge.filter.max.channels}, {@code bridge.filter.max.length}</td><td>100 values per filter, 200 characters each</td></tr>
@@ -36,11 +41,11 @@ import java.util.stream.Collectors;
  *
  * <p>The listener binds to the loopback address by default so that a developer's dashboard is not
  * exposed to the network by accident; containers set {@code bridge.host=0.0.0.0} explicitly, and then
- * should set a token.
+ * must set a token: a bridge reachable from the network without one refuses to start unless
+ * {@code bridge.auth.open=true} says that is meant.
  */
 public record BridgeConfig(
-        String bootstrapServers,
-        String schemaRegistryUrl,
+        ClientSettings clients,
         WebSettings web,
         HubSettings hub,
         Lookback lookback,
@@ -53,8 +58,8 @@ public record BridgeConfig(
     public static final String DEFAULT_HOST = "127.0.0.1";
 
     public BridgeConfig {
-        requireText("bootstrap.servers", bootstrapServers);
-        requireText("schema.registry.url", schemaRegistryUrl);
+        requireText("bootstrap.servers", clients.bootstrapServers());
+        requireText("schema.registry.url", clients.registry().url());
         if (resumeConcurrency < 1 || resumeMaxRecords < 1 || viewsMaxKeys < 1 || viewsSegments < 1) {
             throw new IllegalArgumentException("bridge.resume.* and bridge.views.* must be positive");
         }
@@ -75,7 +80,13 @@ public record BridgeConfig(
                 new PositionCodec.Limits(
                         s.getInt("bridge.resume.id.max.length", PositionCodec.DEFAULT_MAX_LENGTH),
                         s.getInt("bridge.resume.id.max.partitions", PositionCodec.DEFAULT_MAX_PARTITIONS)),
-                s.getInt("bridge.http.max.header.bytes", WebSettings.DEFAULT_MAX_HEADER_BYTES));
+                s.getInt("bridge.http.max.header.bytes", WebSettings.DEFAULT_MAX_HEADER_BYTES),
+                tls(s));
+        if (web.authToken() == null && !web.loopbackOnly() && !s.getBoolean("bridge.auth.open", false)) {
+            throw new IllegalArgumentException("bridge.host " + web.host() + " is reachable from the network and no "
+                    + "bridge.auth.token is set; set one (VIGIL_BRIDGE_AUTH_TOKEN_FILE reads a mounted Secret), or "
+                    + "bridge.auth.open=true to serve without authentication on purpose");
+        }
         HubSettings hub = new HubSettings(
                 s.getInt("bridge.client.queue.size", 1000),
                 s.getInt("bridge.history.size", 20_000),
@@ -83,8 +94,7 @@ public record BridgeConfig(
                 Duration.ofSeconds(s.getLong("bridge.client.stall.seconds", 60)),
                 s.getInt("bridge.max.clients", 1000));
         return new BridgeConfig(
-                s.get("bootstrap.servers", "localhost:9092"),
-                s.get("schema.registry.url", "http://localhost:8081"),
+                ClientSettings.from(s),
                 web, hub,
                 new Lookback(s.getLong("bridge.lookback.scores", 1000), s.getLong("bridge.lookback.segments", 10_000)),
                 s.getInt("bridge.resume.concurrency", 2),
@@ -92,6 +102,15 @@ public record BridgeConfig(
                 s.getInt("bridge.views.max.keys", 100_000),
                 s.getInt("bridge.views.segments", 5000),
                 Duration.ofSeconds(s.getLong("bridge.kafka.lookup.seconds", 5)));
+    }
+
+    private static SSLContext tls(Settings s) {
+        Optional<String> location = s.find("bridge.tls.keystore.location");
+        String password = s.find("bridge.tls.keystore.password").orElse(null);
+        String type = s.find("bridge.tls.keystore.type").orElse(null);
+        String keyPassword = s.find("bridge.tls.key.password").orElse(null);
+        return location.map(l -> TlsContexts.of(
+                new TlsContexts.Store("bridge.tls.keystore.location", l, type, password), keyPassword, null)).orElse(null);
     }
 
     /** Defaults with the given Kafka and registry, on a free loopback port: for tests. */
@@ -103,22 +122,22 @@ public record BridgeConfig(
     }
 
     public BridgeConfig withWeb(WebSettings changed) {
-        return new BridgeConfig(bootstrapServers, schemaRegistryUrl, changed, hub, lookback, resumeConcurrency,
+        return new BridgeConfig(clients, changed, hub, lookback, resumeConcurrency,
                 resumeMaxRecords, viewsMaxKeys, viewsSegments, kafkaLookupTimeout);
     }
 
     public BridgeConfig withHub(HubSettings changed) {
-        return new BridgeConfig(bootstrapServers, schemaRegistryUrl, web, changed, lookback, resumeConcurrency,
+        return new BridgeConfig(clients, web, changed, lookback, resumeConcurrency,
                 resumeMaxRecords, viewsMaxKeys, viewsSegments, kafkaLookupTimeout);
     }
 
     public BridgeConfig withResume(int concurrency, long maxRecords) {
-        return new BridgeConfig(bootstrapServers, schemaRegistryUrl, web, hub, lookback, concurrency, maxRecords,
+        return new BridgeConfig(clients, web, hub, lookback, concurrency, maxRecords,
                 viewsMaxKeys, viewsSegments, kafkaLookupTimeout);
     }
 
     public BridgeConfig withKafkaLookupTimeout(Duration changed) {
-        return new BridgeConfig(bootstrapServers, schemaRegistryUrl, web, hub, lookback, resumeConcurrency,
+        return new BridgeConfig(clients, web, hub, lookback, resumeConcurrency,
                 resumeMaxRecords, viewsMaxKeys, viewsSegments, changed);
     }
 

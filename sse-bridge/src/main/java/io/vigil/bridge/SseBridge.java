@@ -12,6 +12,7 @@ import io.vigil.bridge.resume.Resumer;
 import io.vigil.bridge.views.Views;
 import io.vigil.bridge.web.Health;
 import io.vigil.bridge.web.WebServer;
+import io.vigil.config.ConnectionCheck;
 import io.vigil.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,21 +52,28 @@ public final class SseBridge implements AutoCloseable {
     public static void main(String[] args) {
         // Read once when jboss-logging initialises, so it must be set before any Undertow class logs.
         setIfAbsent("org.jboss.logging.provider", "slf4j");
-        BridgeConfig config = BridgeConfig.from(Settings.fromSystem());
+        Settings settings = Settings.fromSystem();
+        BridgeConfig config = BridgeConfig.from(settings);
+        settings.warnUnknownKeys();
+        try {
+            ConnectionCheck.run(config.clients());
+        } catch (ConnectionCheck.Failed e) {
+            log.atError().setMessage(e.getMessage()).addKeyValue("exitStatus", e.exitStatus()).log();
+            System.exit(e.exitStatus());
+        }
         SseBridge bridge = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping");
             bridge.close();
         }, "bridge-shutdown"));
-        log.atInfo().addKeyValue("bootstrap", config.bootstrapServers())
-                .addKeyValue("registry", config.schemaRegistryUrl())
+        log.atInfo().addKeyValue("clients", config.clients())
                 .addKeyValue("auth", config.web().authToken() == null ? "off" : "bearer")
                 .log("SSE bridge serving {}", bridge.url());
     }
 
     /** Starts serving and consuming, decoding through the configured schema registry. */
     public static SseBridge start(BridgeConfig config) {
-        return start(config, Decoders.registry(config.schemaRegistryUrl()));
+        return start(config, Decoders.registry(config.clients().registry().serdeConfig()));
     }
 
     /** Starts serving and consuming; {@code decoders} are closed with the bridge. */
@@ -80,10 +88,10 @@ public final class SseBridge implements AutoCloseable {
             Views views = new Views(config.viewsMaxKeys(), config.viewsSegments());
             Counter staleIds = CatchUpReader.staleCounter(metrics.registry());
             CatchUpReader.Factory readers = (client, from) -> new CatchUpReader(
-                    KafkaConsumers.catchUp(config.bootstrapServers()), decoder, views::sourceOf, hub, client, from,
+                    KafkaConsumers.catchUp(config.clients()), decoder, views::sourceOf, hub, client, from,
                     config.lookback(), config.resumeMaxRecords(), config.kafkaLookupTimeout(), staleIds);
             Resumer resumer = new Resumer(hub, readers, config.resumeConcurrency(), metrics.registry());
-            Feed feed = new Feed(KafkaConsumers.feed(config.bootstrapServers()), decoder,
+            Feed feed = new Feed(KafkaConsumers.feed(config.clients()), decoder,
                     new Ingest(views, hub, resumer), config.lookback(), config.kafkaLookupTimeout(), metrics.registry());
             WebServer web = WebServer.start(config.web(), hub, resumer, views,
                     () -> health(feed.status(), hub), metrics.registry());

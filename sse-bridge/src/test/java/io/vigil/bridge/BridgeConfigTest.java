@@ -4,6 +4,7 @@ import io.vigil.bridge.events.HubSettings;
 import io.vigil.bridge.events.PositionCodec;
 import io.vigil.bridge.kafka.Lookback;
 import io.vigil.bridge.web.WebSettings;
+import io.vigil.config.ClientSettings;
 import io.vigil.config.Settings;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ class BridgeConfigTest {
     @Test
     void defaultsAreLocalAndLoopbackOnly() {
         BridgeConfig config = BridgeConfig.from(Settings.of(Map.of()));
-        assertEquals(new BridgeConfig("localhost:9092", "http://localhost:8081",
+        assertEquals(new BridgeConfig(ClientSettings.local("localhost:9092", "http://localhost:8081"),
                 new WebSettings("127.0.0.1", 8080, null, Set.of(), 100, 200, new PositionCodec.Limits(4096, 1024), 65_536),
                 new HubSettings(1000, 20_000, Duration.ofSeconds(15), Duration.ofSeconds(60), 1000),
                 new Lookback(1000, 10_000), 2, 1_000_000, 100_000, 5000, Duration.ofSeconds(5)), config);
@@ -52,12 +53,27 @@ class BridgeConfigTest {
                 Map.entry("vigil.bridge.views.max.keys", "11"),
                 Map.entry("vigil.bridge.views.segments", "12"),
                 Map.entry("vigil.bridge.kafka.lookup.seconds", "13"))));
-        assertEquals(new BridgeConfig("kafka:29092", "mock://t",
+        assertEquals(new BridgeConfig(ClientSettings.local("kafka:29092", "mock://t"),
                 new WebSettings("0.0.0.0", 9999, "0123456789abcdef0123", Set.of("https://a.example", "https://b.example"), 10, 64,
                         new PositionCodec.Limits(512, 32), 8192),
                 new HubSettings(50, 0, Duration.ofSeconds(3), Duration.ofSeconds(9), 7),
                 new Lookback(5, 6), 1, 100, 11, 12, Duration.ofSeconds(13)), config);
         assertFalse(config.toString().contains("0123456789abcdef0123"), "the token is never printed");
+    }
+
+    @Test
+    void aBridgeReachableFromTheNetworkNeedsATokenOrAnExplicitlyOpenDoor(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BridgeConfig.from(Settings.of(Map.of("vigil.bridge.host", "0.0.0.0"))));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("bridge.auth.token"), e.getMessage());
+        assertEquals(null, BridgeConfig.from(Settings.of(Map.of("vigil.bridge.host", "0.0.0.0",
+                "vigil.bridge.auth.open", "true"))).web().authToken());
+        java.nio.file.Path token = java.nio.file.Files.writeString(dir.resolve("token"), "from-a-file-0123456789\n");
+        BridgeConfig fromFile = BridgeConfig.from(new Settings(new java.util.Properties(),
+                Map.of("VIGIL_BRIDGE_HOST", "0.0.0.0", "VIGIL_BRIDGE_AUTH_TOKEN_FILE", token.toString())));
+        assertEquals("from-a-file-0123456789", fromFile.web().authToken());
+        assertEquals(null, BridgeConfig.from(Settings.of(Map.of())).web().authToken(), "loopback needs no token");
     }
 
     @Test

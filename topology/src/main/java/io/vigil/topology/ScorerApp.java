@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vigil.config.ConnectionCheck;
 import io.vigil.config.Settings;
 import io.vigil.topology.lifecycle.ScorerHealth;
 import io.vigil.topology.lifecycle.ThreadReplacements;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It lives and dies in a way a supervisor can act on: a failed stream thread is replaced within
  * {@link ThreadReplacements}' limit; past it, or when Streams reaches ERROR or stops without being
- * asked to, the process exits with {@value #EXIT_FAILED}. SIGTERM closes Streams within the configured
+ * asked to, the process exits with {@value #EXIT_FAILED}; when Kafka or the registry refuses it at start-up,
+ * with {@link ConnectionCheck}'s status. SIGTERM closes Streams within the configured
  * timeout (shorter than the pod's grace period), then exits 0.
  */
 public final class ScorerApp {
@@ -41,7 +43,16 @@ public final class ScorerApp {
 
     public static void main(String[] args) throws Exception {
         long started = System.nanoTime();
-        TopologyConfig config = TopologyConfig.from(Settings.fromSystem());
+        Settings settings = Settings.fromSystem();
+        TopologyConfig config = TopologyConfig.from(settings);
+        settings.warnUnknownKeys();
+        log.atInfo().setMessage("connecting").addKeyValue("clients", config.clients()).log();
+        try {
+            ConnectionCheck.run(config.clients());
+        } catch (ConnectionCheck.Failed e) {
+            log.atError().setMessage(e.getMessage()).addKeyValue("exitStatus", e.exitStatus()).log();
+            System.exit(e.exitStatus());
+        }
         TopologyConfig.Lifecycle lifecycle = config.lifecycle();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);

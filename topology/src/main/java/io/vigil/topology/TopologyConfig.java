@@ -1,5 +1,6 @@
 package io.vigil.topology;
 
+import io.vigil.config.ClientSettings;
 import io.vigil.config.Settings;
 import io.vigil.topology.deadletter.DeadLetterRecords;
 import io.vigil.topology.deadletter.DeadLetters;
@@ -12,7 +13,6 @@ import io.vigil.topology.scoring.BaselineDetector;
 import io.vigil.topology.scoring.ScoringSettings;
 import io.vigil.topology.scoring.lstm.LstmParameters;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -24,8 +24,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * against the local stack.
  *
  * @param applicationId Kafka Streams application id: consumer group, state and changelog prefix
- * @param bootstrapServers Kafka brokers
- * @param schemaRegistryUrl schema registry (Confluent REST API), or {@code mock://scope} in tests
+ * @param clients Kafka brokers, the schema registry ({@code mock://scope} in tests) and the client
+ *     settings passed through to Streams' clients ({@code vigil.kafka.*}, e.g. TLS and SASL)
  * @param stateDir where RocksDB keeps channel state
  * @param streamThreads stream threads in this instance
  * @param replicationFactor replication of changelog and repartition topics (1 for one local broker)
@@ -42,8 +42,7 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public record TopologyConfig(
         String applicationId,
-        String bootstrapServers,
-        String schemaRegistryUrl,
+        ClientSettings clients,
         Path stateDir,
         int streamThreads,
         int replicationFactor,
@@ -85,17 +84,22 @@ public record TopologyConfig(
         }
     }
 
+    /** The Streams application id, hence the consumer group KEDA watches and the changelogs' prefix. */
+    public static final String DEFAULT_APPLICATION_ID = "vigil-scorer";
+
+    /** Where the scorer serves {@code /metrics}, {@code /health} and {@code /ready}. */
+    public static final int DEFAULT_METRICS_PORT = 9404;
+
     public static TopologyConfig from(Settings s) {
         return new TopologyConfig(
-                s.get("application.id", "vigil-scorer"),
-                s.get("bootstrap.servers", "localhost:9092"),
-                s.get("schema.registry.url", "http://localhost:8081"),
+                s.get("application.id", DEFAULT_APPLICATION_ID),
+                ClientSettings.from(s),
                 Path.of(s.get("state.dir", System.getProperty("java.io.tmpdir") + "/vigil-streams")),
                 s.getInt("stream.threads", 1),
                 s.getInt("replication.factor", 1),
                 s.getLong("commit.interval.ms", 100),
                 s.getLong("store.cache.bytes", 10L << 20),
-                s.getInt("metrics.port", 9404),
+                s.getInt("metrics.port", DEFAULT_METRICS_PORT),
                 new BaselineDetector.Settings(
                         s.getInt("baseline.error.span", BaselineDetector.Settings.DEFAULT.errorSpan()),
                         s.getInt("baseline.stats.span", BaselineDetector.Settings.DEFAULT.statsSpan()),
@@ -147,16 +151,13 @@ public record TopologyConfig(
 
     /** Serde settings for the registry-backed Avro serdes; the exception handlers read them too. */
     public Map<String, Object> serdeConfig() {
-        Map<String, Object> config = new HashMap<>();
-        config.put("schema.registry.url", schemaRegistryUrl);
-        return config;
+        return clients.registry().serdeConfig();
     }
 
     /** Kafka Streams properties: exactly-once v2, because a score must not be written twice. */
     public Properties streamsProperties() {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
@@ -170,6 +171,9 @@ public record TopologyConfig(
         p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, BoundedTimestamps.class.getName());
         // Nothing thrown inside the topology may reach the stream thread: a record fails, the stream does not.
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingErrorHandler.class.getName());
+        // The topology has no global stores; enabling the handler there too is Kafka's future default and
+        // silences its start-up warning.
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionErrorHandler.class.getName());
         p.putAll(serdeConfig());
         p.put(DeadLetterRecords.MAX_BYTES_CONFIG, Integer.toString(deadLetterMaxBytes));
@@ -180,6 +184,8 @@ public record TopologyConfig(
         if (lifecycle.sessionTimeoutMs() > 0) {
             p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), lifecycle.sessionTimeoutMs());
         }
+        // Last, so that what the operator passes through (security, tuning) has the final word.
+        p.putAll(clients.streams());
         return p;
     }
 }

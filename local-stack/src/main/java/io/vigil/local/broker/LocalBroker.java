@@ -106,6 +106,14 @@ public final class LocalBroker implements AutoCloseable {
      * the broker log in the message, if the broker JVM exits meanwhile.
      */
     public static LocalBroker start(Options options, Duration timeout) {
+        return start(options, null, timeout);
+    }
+
+    /**
+     * Starts the broker with {@code secure} listeners beside its PLAINTEXT one (null: none) and waits
+     * until it answers, up to {@code timeout}.
+     */
+    public static LocalBroker start(Options options, SecureListeners secure, Duration timeout) {
         long t0 = System.nanoTime();
         try {
             Path dataDir = options.dataDir().toAbsolutePath();
@@ -114,6 +122,9 @@ public final class LocalBroker implements AutoCloseable {
             int controllerPort = options.controllerPort() == 0 ? free[1] : options.controllerPort();
             Map<String, String> properties = ServerProperties.forSingleNode(dataDir.resolve("kafka-logs"), port,
                     controllerPort);
+            if (secure != null) {
+                secure.applyTo(properties);
+            }
             // --standalone makes this node the single voter of a dynamic (KIP-853) quorum; 4.x refuses to
             // format a controller without it when only controller.quorum.bootstrap.servers is set.
             LocalBroker broker = launch(options, port, controllerPort, properties, Uuid.randomUuid().toString(),

@@ -1,6 +1,7 @@
 package io.vigil.local.registry;
 
 import com.sun.net.httpserver.HttpServer;
+import io.vigil.config.ClientSettings;
 import io.vigil.config.Settings;
 import io.vigil.schemas.Topics;
 import java.io.IOException;
@@ -49,10 +50,16 @@ public final class LocalSchemaRegistry implements AutoCloseable {
      * Creates {@code _schemas} if missing, reads it to the end, then serves HTTP on {@code port}
      * (0 picks a free port) of the loopback address.
      */
+    /** Starts on {@code port} over a broker reached without security settings. */
     public static LocalSchemaRegistry start(String bootstrapServers, int port) {
+        return start(ClientSettings.local(bootstrapServers, ClientSettings.DEFAULT_REGISTRY_URL), port);
+    }
+
+    /** Starts on {@code port}, its log in Kafka reached with {@code clients}' settings (TLS, SASL). */
+    public static LocalSchemaRegistry start(ClientSettings clients, int port) {
         SchemaLog store = null;
         try {
-            store = SchemaLog.open(bootstrapServers, Topics.SCHEMAS.name(), STARTUP_TIMEOUT);
+            store = SchemaLog.open(clients, Topics.SCHEMAS.name(), STARTUP_TIMEOUT);
             SchemaRegistry registry = SchemaRegistry.load(store);
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
             ExecutorService executor = Executors.newFixedThreadPool(4, daemonThreads());
@@ -91,16 +98,18 @@ public final class LocalSchemaRegistry implements AutoCloseable {
     }
 
     /**
-     * Runs the registry until SIGTERM or SIGINT. Settings: {@code bootstrap.servers} (default
-     * localhost:9092) and {@code registry.port} (default 8081), as system properties {@code vigil.*}
-     * or environment variables {@code VIGIL_*}.
+     * Runs the registry until SIGTERM or SIGINT. Settings: Kafka as {@link ClientSettings}
+     * ({@code bootstrap.servers}, default localhost:9092, and {@code kafka.*}) and {@code registry.port}
+     * (default 8081), as system properties {@code vigil.*} or environment variables {@code VIGIL_*}.
      */
     public static void main(String[] args) throws InterruptedException {
         Settings settings = Settings.fromSystem();
-        String bootstrap = settings.get("bootstrap.servers", "localhost:9092");
+        ClientSettings clients = ClientSettings.from(settings);
+        String bootstrap = clients.bootstrapServers();
         LocalSchemaRegistry registry;
         try {
-            registry = start(bootstrap, settings.getInt("registry.port", 8081));
+            registry = start(clients, settings.getInt("registry.port", 8081));
+            settings.warnUnknownKeys();
         } catch (RuntimeException e) {
             log.error("schema registry could not start: {}", e.getMessage(), e);
             System.exit(1);

@@ -1,15 +1,15 @@
 package io.vigil.local.registry;
 
+import io.vigil.config.ClientSettings;
+import java.util.HashMap;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -38,26 +38,25 @@ final class SchemaLog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SchemaLog.class);
 
-    private final String bootstrapServers;
+    private final ClientSettings clients;
     private final String topic;
     private final Duration timeout;
     private final KafkaProducer<String, String> producer;
 
-    private SchemaLog(String bootstrapServers, String topic, Duration timeout, KafkaProducer<String, String> producer) {
-        this.bootstrapServers = bootstrapServers;
+    private SchemaLog(ClientSettings clients, String topic, Duration timeout, KafkaProducer<String, String> producer) {
+        this.clients = clients;
         this.topic = topic;
         this.timeout = timeout;
         this.producer = producer;
     }
 
     /** Creates the topic if it is missing and waits until its partition has a leader. */
-    static SchemaLog open(String bootstrapServers, String topic, Duration timeout) throws InterruptedException {
+    static SchemaLog open(ClientSettings clients, String topic, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(clients.admin(Map.of()))) {
             ensureTopic(admin, topic, deadline);
         }
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
@@ -65,17 +64,17 @@ final class SchemaLog implements AutoCloseable {
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "vigil-schema-registry");
-        return new SchemaLog(bootstrapServers, topic, timeout,
-                new KafkaProducer<>(p, new StringSerializer(), new StringSerializer()));
+        return new SchemaLog(clients, topic, timeout,
+                new KafkaProducer<>(clients.producer(p), new StringSerializer(), new StringSerializer()));
     }
 
     /** Feeds every record from the beginning up to the current end to {@code sink}, in order. */
     void replay(BiConsumer<String, String> sink) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> p = new HashMap<>();
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "vigil-schema-registry-reader");
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(clients.consumer(p), new StringDeserializer(),
+                new StringDeserializer())) {
             // Assigned, not subscribed: no consumer group, so nothing to coordinate or commit.
             TopicPartition partition = new TopicPartition(topic, 0);
             consumer.assign(List.of(partition));

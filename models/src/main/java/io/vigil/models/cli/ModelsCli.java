@@ -1,5 +1,6 @@
 package io.vigil.models.cli;
 
+import io.vigil.config.ConnectionCheck;
 import io.vigil.config.Settings;
 import io.vigil.models.registry.ModelRegistry;
 import io.vigil.models.registry.RegistrySettings;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Command;
  *
  * Broker and schema registry come from {@link Settings}: {@code VIGIL_BOOTSTRAP_SERVERS},
  * {@code VIGIL_SCHEMA_REGISTRY_URL} (or {@code -Dvigil.bootstrap.servers=...}). Exit codes: 0 done, 1 some
- * channel failed, 2 bad usage or data.
+ * channel failed, 2 bad usage or data, 3 Kafka or the registry unreachable, 4 refused (credentials, certificate,
+ * ACL): {@link ConnectionCheck}.
  */
 @Command(name = "models", mixinStandardHelpOptions = true, version = "vigil-models 0.1.0",
         description = "Train per-channel LSTM forecasters (Deeplearning4j), evaluate them and release them on the models topic.",
@@ -33,7 +35,13 @@ public final class ModelsCli implements Runnable {
 
     /** The registry the settings of this process name. */
     static ModelRegistry registry() {
-        return new ModelRegistry(RegistrySettings.from(Settings.fromSystem()));
+        Settings settings = Settings.fromSystem();
+        RegistrySettings registry = RegistrySettings.from(settings);
+        // Read by picocli as --shard-count's default (DataOptions).
+        settings.declare("training.shards", "1");
+        settings.warnUnknownKeys();
+        ConnectionCheck.run(registry.clients());
+        return new ModelRegistry(registry);
     }
 
     /** True when running from {@link #main}: a live progress bar may then draw on the terminal. */
@@ -56,6 +64,10 @@ public final class ModelsCli implements Runnable {
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConnectionCheck.Failed failed) {
+                commandLine.getErr().println("error: " + failed.getMessage());
+                return failed.exitStatus();
+            }
             if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
                     || e instanceof java.io.UncheckedIOException) {
                 commandLine.getErr().println("error: " + e.getMessage());

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -97,12 +96,8 @@ public final class ModelRegistry implements AutoCloseable {
         this.settings = settings;
         serializer.configure(settings.serdeConfig(), false);
         deserializer.configure(settings.serdeConfig(), false);
-        Properties a = new Properties();
-        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        a.put(AdminClientConfig.CLIENT_ID_CONFIG, "vigil-models-admin");
-        this.admin = Admin.create(a);
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        this.admin = Admin.create(settings.clients().admin(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "vigil-models-admin")));
+        Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "vigil-models-reader");
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -110,7 +105,8 @@ public final class ModelRegistry implements AutoCloseable {
         // Reads stop at an offset known in advance; a fetch that finds nothing new (a transaction marker
         // last) would otherwise wait the default 500 ms every time.
         c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
-        this.reader = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.reader = new KafkaConsumer<>(settings.clients().consumer(c), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
     }
 
     /**
@@ -423,8 +419,7 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     private <T> T inChannelTransaction(String channel, Function<KafkaProducer<String, ModelRelease>, T> body) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "vigil-models-" + channel);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "vigil-models-" + channel);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -432,7 +427,8 @@ public final class ModelRegistry implements AutoCloseable {
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "30000");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(settings.timeout().toMillis()));
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        try (KafkaProducer<String, ModelRelease> producer = new KafkaProducer<>(p, new StringSerializer(), serializer)) {
+        try (KafkaProducer<String, ModelRelease> producer = new KafkaProducer<>(settings.clients().producer(p),
+                new StringSerializer(), serializer)) {
             producer.initTransactions();
             try {
                 return body.apply(producer);

@@ -13,6 +13,7 @@ import io.vigil.avro.TelemanomSettings;
 import io.vigil.models.cli.ModelsCli;
 import io.vigil.models.export.ParameterExport;
 import io.vigil.models.network.TelemanomNetwork;
+import io.vigil.config.ClientSettings;
 import io.vigil.schemas.Topics;
 import io.vigil.schemas.serde.AvroDeserializer;
 import io.vigil.schemas.serde.AvroSerializer;
@@ -75,7 +76,7 @@ class ModelRegistryTest {
     static void startBroker() throws Exception {
         kafka = new EmbeddedKafka();
         kafka.createTopics(3);
-        settings = new RegistrySettings(kafka.bootstrapServers(), SCOPE, null, Topics.MODELS.name(),
+        settings = new RegistrySettings(ClientSettings.local(kafka.bootstrapServers(), SCOPE), Topics.MODELS.name(),
                 RegistrySettings.DEFAULT_VERSIONS_TOPIC, (short) 1, Duration.ofSeconds(30));
     }
 

@@ -1,5 +1,6 @@
 package io.vigil.replay.kafka;
 
+import io.vigil.config.ClientSettings;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,9 +12,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * batches, 10 ms linger: an as-fast-as-possible replay fills batches long before the linger ends, a paced
  * one adds at most 10 ms); and bounded, so a broker that is away fails the run instead of hanging it:
  * {@code deliveryTimeout} caps each record's retries, {@code maxBlock} caps waits for metadata and buffer
- * space. {@code overrides} ({@code --producer-config}) win over all of this.
+ * space. The operator's client settings ({@code vigil.kafka.*}: security, tuning) come on top, and
+ * {@code overrides} ({@code --producer-config}) win over all of this.
  */
-public record ProducerSettings(String bootstrapServers, Duration deliveryTimeout, Duration maxBlock,
+public record ProducerSettings(ClientSettings clients, Duration deliveryTimeout, Duration maxBlock,
         Map<String, String> overrides) {
 
     public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(30);
@@ -26,7 +28,6 @@ public record ProducerSettings(String bootstrapServers, Duration deliveryTimeout
 
     public Map<String, Object> toConfig() {
         Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "vigil-replay");
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -39,7 +40,8 @@ public record ProducerSettings(String bootstrapServers, Duration deliveryTimeout
         // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, Math.min(30_000, delivery - LINGER_MS)));
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, maxBlock.toMillis());
-        config.putAll(overrides);
-        return config;
+        Map<String, Object> merged = clients.producer(config);
+        merged.putAll(overrides);
+        return merged;
     }
 }

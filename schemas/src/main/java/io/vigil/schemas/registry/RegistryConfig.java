@@ -24,6 +24,14 @@ public final class RegistryConfig {
      */
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE = "basic.auth.credentials.source";
 
+    /**
+     * Prefix of Confluent's TLS keys for the registry connection: {@code schema.registry.ssl.} followed by
+     * {@code truststore.location}, {@code truststore.password}, {@code truststore.type} (default JKS, or
+     * PKCS12/PEM), {@code keystore.location}, {@code keystore.password}, {@code keystore.type} and
+     * {@code key.password} for a client certificate.
+     */
+    public static final String SSL_PREFIX = "schema.registry.ssl.";
+
     /** How many times one REST call is tried before giving up (default 3). */
     public static final String RETRY_ATTEMPTS = "vigil.schema.registry.retry.attempts";
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
      * @param requestTimeout time for one HTTP exchange
      */
     public record Options(String basicAuthUserInfo, int maxAttempts, Duration baseBackoff, Duration connectTimeout,
-            Duration requestTimeout) {
+            Duration requestTimeout, SSLContext sslContext) {
 
         public Options {
             Objects.requireNonNull(baseBackoff, "baseBackoff");
@@ -48,22 +49,27 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
         /** No basic auth beyond the URLs' own, 3 attempts, 100 ms base backoff, 5 s connect, 10 s request. */
         public static Options defaults() {
-            return new Options(null, 3, Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofSeconds(10));
+            return new Options(null, 3, Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofSeconds(10), null);
         }
 
         public Options withBasicAuth(String userInfo) {
-            return new Options(userInfo, maxAttempts, baseBackoff, connectTimeout, requestTimeout);
+            return new Options(userInfo, maxAttempts, baseBackoff, connectTimeout, requestTimeout, sslContext);
+        }
+
+        /** TLS trust and client keys for {@code https} URLs; null for the JVM's defaults. */
+        public Options withSsl(SSLContext context) {
+            return new Options(basicAuthUserInfo, maxAttempts, baseBackoff, connectTimeout, requestTimeout, context);
         }
 
         public Options withRetries(int attempts, Duration backoff) {
-            return new Options(basicAuthUserInfo, attempts, backoff, connectTimeout, requestTimeout);
+            return new Options(basicAuthUserInfo, attempts, backoff, connectTimeout, requestTimeout, sslContext);
         }
 
         @Override
         public String toString() {
             return "Options[basicAuth=" + (basicAuthUserInfo != null) + ", maxAttempts=" + maxAttempts
                     + ", baseBackoff=" + baseBackoff + ", connectTimeout=" + connectTimeout
-                    + ", requestTimeout=" + requestTimeout + "]";
+                    + ", requestTimeout=" + requestTimeout + ", ssl=" + (sslContext != null) + "]";
         }
     }
 
@@ -84,7 +90,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             endpoints.add(RestTransport.Endpoint.of(url, options.basicAuthUserInfo()));
         }
         this.transport = new RestTransport(endpoints, options.maxAttempts(), options.baseBackoff(),
-                options.connectTimeout(), options.requestTimeout());
+                options.connectTimeout(), options.requestTimeout(), options.sslContext());
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +71,7 @@ final class RestTransport {
     private final AtomicInteger preferred = new AtomicInteger();
 
     RestTransport(List<Endpoint> endpoints, int maxAttempts, Duration baseBackoff, Duration connectTimeout,
-            Duration requestTimeout) {
+            Duration requestTimeout, SSLContext sslContext) {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("no registry URL");
         }
@@ -82,7 +83,11 @@ final class RestTransport {
         this.baseBackoff = baseBackoff;
         this.requestTimeout = requestTimeout;
         // HTTP/1.1: the default HTTP/2 upgrade dance on plain http confuses some proxies and buys nothing.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout);
+        if (sslContext != null) {
+            builder.sslContext(sslContext);
+        }
+        this.http = builder.build();
     }
 
     List<Endpoint> endpoints() {

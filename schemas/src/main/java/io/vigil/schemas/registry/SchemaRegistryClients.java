@@ -38,14 +38,15 @@ public final class SchemaRegistryClients {
         }
         RestKey key = new RestKey(urls, userInfo(configs),
                 intSetting(configs, RegistryConfig.RETRY_ATTEMPTS, 3, 1),
-                intSetting(configs, RegistryConfig.RETRY_BACKOFF_MS, 100, 0));
+                intSetting(configs, RegistryConfig.RETRY_BACKOFF_MS, 100, 0), sslSettings(configs));
         return SHARED.computeIfAbsent(key, SchemaRegistryClients::newRestClient);
     }
 
     private static RestSchemaRegistryClient newRestClient(RestKey key) {
         RestSchemaRegistryClient.Options options = RestSchemaRegistryClient.Options.defaults()
                 .withBasicAuth(key.userInfo())
-                .withRetries(key.attempts(), Duration.ofMillis(key.backoffMs()));
+                .withRetries(key.attempts(), Duration.ofMillis(key.backoffMs()))
+                .withSsl(RegistryTls.context(key.ssl()));
         try {
             return new RestSchemaRegistryClient(key.urls(), options);
         } catch (IllegalArgumentException e) {
@@ -115,11 +116,22 @@ public final class SchemaRegistryClients {
         throw new ConfigException(key, value, "must be an integer >= " + min);
     }
 
-    private record RestKey(List<String> urls, String userInfo, int attempts, int backoffMs) {
+    /** The {@code schema.registry.ssl.*} settings, as strings. */
+    private static Map<String, String> sslSettings(Map<String, ?> configs) {
+        Map<String, String> ssl = new java.util.TreeMap<>();
+        configs.forEach((k, v) -> {
+            if (k.startsWith(RegistryConfig.SSL_PREFIX) && v != null && !v.toString().isBlank()) {
+                ssl.put(k, v.toString().trim());
+            }
+        });
+        return Map.copyOf(ssl);
+    }
+
+    private record RestKey(List<String> urls, String userInfo, int attempts, int backoffMs, Map<String, String> ssl) {
 
         @Override
         public String toString() {
-            return "RestKey[urls=" + urls.size() + ", attempts=" + attempts + "]"; // no credentials
+            return "RestKey[urls=" + urls.size() + ", attempts=" + attempts + ", ssl=" + ssl.keySet() + "]"; // no credentials
         }
     }
 }

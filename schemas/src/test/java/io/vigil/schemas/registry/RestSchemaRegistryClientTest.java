@@ -136,7 +136,7 @@ class RestSchemaRegistryClientTest {
     @Test
     void backoffDoublesAndIsCapped() {
         RestTransport transport = new RestTransport(List.of(RestTransport.Endpoint.of(server.url(), null)), 30,
-                Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(1));
+                Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(1), null);
         assertEquals(Duration.ofMillis(100), transport.backoff(1));
         assertEquals(Duration.ofMillis(200), transport.backoff(2));
         assertEquals(Duration.ofMillis(400), transport.backoff(3));
@@ -147,7 +147,7 @@ class RestSchemaRegistryClientTest {
     void slowAnswersTimeOutAndCountAsOutage() {
         server.delayNext(30_000); // interrupted when the server closes
         RestSchemaRegistryClient client = new RestSchemaRegistryClient(List.of(server.url()),
-                new RestSchemaRegistryClient.Options(null, 1, Duration.ZERO, Duration.ofSeconds(1), Duration.ofMillis(300)));
+                new RestSchemaRegistryClient.Options(null, 1, Duration.ZERO, Duration.ofSeconds(1), Duration.ofMillis(300), null));
         long started = System.nanoTime();
         RegistryException e = assertThrows(RegistryException.class, () -> client.getById(1));
         assertEquals(RegistryException.NO_STATUS, e.httpStatus());

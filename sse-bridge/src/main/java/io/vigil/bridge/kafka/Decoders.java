@@ -4,7 +4,6 @@ import io.vigil.avro.AnomalyEvent;
 import io.vigil.avro.ChannelScore;
 import io.vigil.avro.LabelSegment;
 import io.vigil.avro.NodeStatus;
-import io.vigil.schemas.registry.RegistryConfig;
 import io.vigil.schemas.serde.AvroSerde;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -15,8 +14,8 @@ public record Decoders(Deserializer<ChannelScore> scores, Deserializer<AnomalyEv
                        Deserializer<NodeStatus> nodes, Deserializer<LabelSegment> labels) implements AutoCloseable {
 
     /** Deserializers reading through the registry at {@code url} ({@code mock://scope} in tests). */
-    public static Decoders registry(String url) {
-        Map<String, Object> config = Map.of(RegistryConfig.SCHEMA_REGISTRY_URL, url);
+    /** Decoders through the registry that {@code config} names (serde settings: URL, credentials, TLS). */
+    public static Decoders registry(Map<String, Object> config) {
         return new Decoders(
                 AvroSerde.configured(ChannelScore.class, config, false).deserializer(),
                 AvroSerde.configured(AnomalyEvent.class, config, false).deserializer(),

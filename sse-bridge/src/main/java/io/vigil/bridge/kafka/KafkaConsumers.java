@@ -1,5 +1,6 @@
 package io.vigil.bridge.kafka;
 
+import io.vigil.config.ClientSettings;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,23 +24,22 @@ public final class KafkaConsumers {
      * second that turns hundreds of tiny batches into about a hundred, and every batch costs a wake-up
      * and a write per client; when traffic is light the 10 ms is all it costs.
      */
-    public static Supplier<Consumer<byte[], byte[]>> feed(String bootstrapServers) {
-        Map<String, Object> config = new HashMap<>(config(bootstrapServers, "vigil-sse-bridge", 2000));
+    public static Supplier<Consumer<byte[], byte[]>> feed(ClientSettings clients) {
+        Map<String, Object> config = new HashMap<>(config("vigil-sse-bridge", 2000));
         config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024);
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-        Map<String, Object> fixed = Map.copyOf(config);
+        Map<String, Object> fixed = Map.copyOf(clients.consumer(config));
         return () -> new KafkaConsumer<>(fixed, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** Consumers for resume catch-up readers: small batches, so a resume is paced by its client. */
-    public static Supplier<Consumer<byte[], byte[]>> catchUp(String bootstrapServers) {
-        return () -> new KafkaConsumer<>(config(bootstrapServers, "vigil-sse-bridge-resume-" + System.nanoTime(), 500),
+    public static Supplier<Consumer<byte[], byte[]>> catchUp(ClientSettings clients) {
+        return () -> new KafkaConsumer<>(clients.consumer(config("vigil-sse-bridge-resume-" + System.nanoTime(), 500)),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    static Map<String, Object> config(String bootstrapServers, String clientId, int maxPollRecords) {
+    static Map<String, Object> config(String clientId, int maxPollRecords) {
         Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);

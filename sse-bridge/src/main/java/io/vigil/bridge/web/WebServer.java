@@ -39,10 +39,12 @@ public final class WebServer implements AutoCloseable {
     static final int SEND_BUFFER_BYTES = 128 * 1024;
 
     private final Undertow undertow;
+    private final String scheme;
     private final String host;
     private final int port;
 
-    private WebServer(Undertow undertow, String host, int port) {
+    private WebServer(Undertow undertow, String scheme, String host, int port) {
+        this.scheme = scheme;
         this.undertow = undertow;
         this.host = host;
         this.port = port;
@@ -69,7 +71,10 @@ public final class WebServer implements AutoCloseable {
             exchange.getResponseHeaders().put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
             cors.handleRequest(exchange);
         };
-        Undertow undertow = Undertow.builder().addHttpListener(settings.port(), settings.host()).setHandler(root)
+        Undertow.Builder builder = settings.tls() == null
+                ? Undertow.builder().addHttpListener(settings.port(), settings.host())
+                : Undertow.builder().addHttpsListener(settings.port(), settings.host(), settings.tls());
+        Undertow undertow = builder.setHandler(root)
                 // The kernel would otherwise autotune a lagging client's send buffer to megabytes of
                 // stale events, beyond the per-client queue that drops the oldest: keep the backlog
                 // where the drop policy and the metrics see it.
@@ -79,7 +84,7 @@ public final class WebServer implements AutoCloseable {
                 .build();
         undertow.start();
         int bound = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
-        return new WebServer(undertow, settings.host(), bound);
+        return new WebServer(undertow, settings.tls() == null ? "http" : "https", settings.host(), bound);
     }
 
     public int port() {
@@ -89,7 +94,7 @@ public final class WebServer implements AutoCloseable {
     /** Where a browser on this machine finds the dashboard. */
     public String url() {
         String shown = host.contains(":") ? "[" + host + "]" : host;
-        return "http://" + shown + ":" + port + "/";
+        return scheme + "://" + shown + ":" + port + "/";
     }
 
     @Override

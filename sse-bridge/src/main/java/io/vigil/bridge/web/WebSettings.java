@@ -3,6 +3,7 @@ package io.vigil.bridge.web;
 import io.vigil.bridge.events.PositionCodec;
 
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 
 /**
  * The HTTP side's settings: where to listen; the bearer token every data route requires (null: no
@@ -10,10 +11,12 @@ import java.util.Set;
  * and the bounds of everything a client sends, so that what a request costs is set here and not by
  * the client: at most {@code maxFilterValues} values per filter parameter, each at most
  * {@code maxValueLength} characters; resume ids within {@code ids}; and a request line and headers of
- * at most {@code maxHeaderBytes} (larger requests get Undertow's bare 400).
+ * at most {@code maxHeaderBytes} (larger requests get Undertow's bare 400). With {@code tls} the
+ * listener speaks HTTPS only.
  */
 public record WebSettings(String host, int port, String authToken, Set<String> corsOrigins,
-                          int maxFilterValues, int maxValueLength, PositionCodec.Limits ids, int maxHeaderBytes) {
+                          int maxFilterValues, int maxValueLength, PositionCodec.Limits ids, int maxHeaderBytes,
+                          SSLContext tls) {
 
     /** Enough for a long filter and a resume id, not for megabytes of headers buffered per request. */
     public static final int DEFAULT_MAX_HEADER_BYTES = 64 * 1024;
@@ -45,11 +48,27 @@ public record WebSettings(String host, int port, String authToken, Set<String> c
         }
     }
 
+    /** Plain HTTP. */
+    public WebSettings(String host, int port, String authToken, Set<String> corsOrigins,
+                       int maxFilterValues, int maxValueLength, PositionCodec.Limits ids, int maxHeaderBytes) {
+        this(host, port, authToken, corsOrigins, maxFilterValues, maxValueLength, ids, maxHeaderBytes, null);
+    }
+
     /** Default bounds of resume ids and headers. */
     public WebSettings(String host, int port, String authToken, Set<String> corsOrigins,
                        int maxFilterValues, int maxValueLength) {
         this(host, port, authToken, corsOrigins, maxFilterValues, maxValueLength, PositionCodec.Limits.DEFAULT,
                 DEFAULT_MAX_HEADER_BYTES);
+    }
+
+    public WebSettings withTls(SSLContext context) {
+        return new WebSettings(host, port, authToken, corsOrigins, maxFilterValues, maxValueLength, ids, maxHeaderBytes,
+                context);
+    }
+
+    /** Whether this listener can only be reached from this machine. */
+    public boolean loopbackOnly() {
+        return host.equals("localhost") || host.equals("::1") || host.startsWith("127.");
     }
 
     /** Local defaults: loopback, no token, no other origins, 100 channels of 200 characters per filter. */
@@ -62,6 +81,6 @@ public record WebSettings(String host, int port, String authToken, Set<String> c
         // Never print the token.
         return "WebSettings[host=" + host + ", port=" + port + ", auth=" + (authToken == null ? "off" : "bearer")
                 + ", corsOrigins=" + corsOrigins + ", maxFilterValues=" + maxFilterValues
-                + ", maxValueLength=" + maxValueLength + ", ids=" + ids + ", maxHeaderBytes=" + maxHeaderBytes + "]";
+                + ", maxValueLength=" + maxValueLength + ", ids=" + ids + ", maxHeaderBytes=" + maxHeaderBytes + ", tls=" + (tls != null) + "]";
     }
 }

@@ -37,7 +37,7 @@ class RecordDecoderTest {
     private final Map<String, Object> config = Map.of("schema.registry.url", "mock://" + scope);
     private final MeterRegistry registry = new SimpleMeterRegistry();
     // Separate serde instances for writing and reading: only the registry scope connects them.
-    private final RecordDecoder decoder = new RecordDecoder(Decoders.registry("mock://" + scope), registry);
+    private final RecordDecoder decoder = new RecordDecoder(Decoders.registry(java.util.Map.of("schema.registry.url", "mock://" + scope)), registry);
     private final ObjectMapper json = new ObjectMapper();
 
     @AfterEach

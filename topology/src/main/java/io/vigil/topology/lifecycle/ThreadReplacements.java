@@ -6,6 +6,8 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * times within {@code window}, the failure is not going away (under exactly-once the task restarts
  * from the same committed offset and meets the same cause), so the client shuts down and the process
  * exits non-zero for its supervisor to see. A transient outage (a broker restart) costs a replacement
- * or two and is forgotten once the window has passed.
+ * or two and is forgotten once the window has passed. A refusal by the cluster (authentication, or an
+ * ACL the scorer lacks) shuts down at once: no replacement can change the cluster's answer.
  */
 public final class ThreadReplacements implements StreamsUncaughtExceptionHandler {
 
@@ -41,6 +44,11 @@ public final class ThreadReplacements implements StreamsUncaughtExceptionHandler
 
     @Override
     public synchronized StreamThreadExceptionResponse handle(Throwable exception) {
+        if (refusedByCluster(exception)) {
+            log.atError().setCause(exception).setMessage("the cluster refused the scorer; shutting it down")
+                    .addKeyValue("reason", exception.getMessage()).log();
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
         String task = taskOf(exception);
         long now = clockMs.getAsLong();
         Deque<Long> times = failures.computeIfAbsent(task, t -> new ArrayDeque<>());
@@ -58,6 +66,15 @@ public final class ThreadReplacements implements StreamsUncaughtExceptionHandler
                 .addKeyValue("task", task).addKeyValue("failures", times.size())
                 .addKeyValue("allowed", maxFailures - 1).log();
         return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    static boolean refusedByCluster(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof AuthenticationException || t instanceof AuthorizationException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String taskOf(Throwable exception) {

@@ -3,9 +3,12 @@ package io.vigil.topology.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
+import io.vigil.config.ConnectionCheck;
 import io.vigil.schemas.TopicProvisioner;
 import io.vigil.schemas.Topics;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,14 +61,36 @@ class ScorerProcessTest {
     }
 
     @Test
-    void aScorerThatCannotReachItsRegistryGivesUpAfterItsFailureLimitAndExitsNonZero() throws Exception {
+    void aScorerWhoseRegistryIsAwayAtStartExitsAtOnceWithTheUnreachableStatus() throws Exception {
+        Process scorer = launch(freePort(), Map.of("schema.registry.url", "http://127.0.0.1:" + freePort()));
+        try {
+            assertTrue(scorer.waitFor(60, TimeUnit.SECONDS), "the scorer exits");
+            assertEquals(ConnectionCheck.EXIT_UNREACHABLE, scorer.exitValue());
+        } finally {
+            scorer.destroyForcibly();
+        }
+        assertTrue(Files.readString(dir.resolve("scorer.log")).contains("schema registry http://127.0.0.1:"));
+    }
+
+    @Test
+    void aScorerThatLosesItsRegistryGivesUpAfterItsFailureLimitAndExitsNonZero() throws Exception {
         int metrics = freePort();
-        Process scorer = launch(metrics, Map.of("schema.registry.url", "http://127.0.0.1:" + freePort(),
+        // Answers the start-up check, then goes away.
+        HttpServer registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        registry.createContext("/subjects", exchange -> {
+            byte[] body = "[]".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        registry.start();
+        Process scorer = launch(metrics, Map.of("schema.registry.url", "http://127.0.0.1:" + registry.getAddress().getPort(),
                 "stream.thread.max.failures", "2"));
         try {
             awaitStatus(metrics, "/ready", 200);
             assertEquals(200, status(metrics, "/health"));
-            // A well-framed record whose schema only the unreachable registry could give.
+            registry.stop(0);
+            // A well-framed record whose schema only the registry, now unreachable, could give.
             send(new byte[] {0, 0, 0, 0, 7, 2, 'c', 'h'});
             assertTrue(scorer.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "the scorer exits");
             assertEquals(1, scorer.exitValue(), "a scorer that stopped processing exits non-zero");
