@@ -103,7 +103,8 @@ public final class ReplayProducer implements Callable<Integer> {
     public Integer call() {
         validate();
         PrintWriter err = spec.commandLine().getErr();
-        ClientSettings clients = ClientSettings.from(settings);
+        ProducerSettings producer = ProducerSettings.from(settings, producerConfig);
+        ClientSettings clients = producer.clients();
         String bootstrap = clients.bootstrapServers();
         String registry = Secrets.maskUrls(clients.registry().url());
         SourceAssembly.Assembled assembled;
@@ -128,10 +129,6 @@ public final class ReplayProducer implements Callable<Integer> {
             err.flush();
             return e.exitStatus();
         }
-        ProducerSettings producer = new ProducerSettings(clients,
-                Duration.ofMillis(settings.getLong("replay.delivery.timeout.ms", ProducerSettings.DEFAULT_DELIVERY_TIMEOUT.toMillis())),
-                Duration.ofMillis(settings.getLong("replay.max.block.ms", ProducerSettings.DEFAULT_MAX_BLOCK.toMillis())),
-                producerConfig);
         StopSignal stop = new StopSignal();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

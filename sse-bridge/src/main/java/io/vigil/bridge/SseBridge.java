@@ -14,6 +14,7 @@ import io.vigil.bridge.web.Health;
 import io.vigil.bridge.web.WebServer;
 import io.vigil.config.ConnectionCheck;
 import io.vigil.config.Settings;
+import io.vigil.metrics.ServiceMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +82,7 @@ public final class SseBridge implements AutoCloseable {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         opened.push(decoders);
         try {
-            BridgeMetrics metrics = new BridgeMetrics();
+            ServiceMeters metrics = new ServiceMeters("sse-bridge");
             opened.push(metrics);
             RecordDecoder decoder = new RecordDecoder(decoders, metrics.registry());
             FanOutHub hub = new FanOutHub(config.hub(), metrics.registry());

@@ -46,7 +46,8 @@ class SseBridgeTest {
                     "vigil_bridge_events_published_total", "vigil_bridge_events_sent_total",
                     "vigil_bridge_events_dropped_total", "vigil_bridge_decode_failures_total",
                     "vigil_bridge_queue_depth", "vigil_bridge_consumer_lag", "vigil_bridge_resumes_total",
-                    "jvm_memory_used_bytes", "jvm_gc_", "jvm_threads_live_threads")) {
+                    "jvm_memory_used_bytes", "jvm_gc_", "jvm_threads_live_threads", "process_cpu_usage",
+                    "vigil_build_info{service=\"sse-bridge\"", "kafka_consumer_")) {
                 assertTrue(metrics.contains(name), name + " in\n" + metrics);
             }
             assertEquals(200, get(bridge, "/").statusCode());

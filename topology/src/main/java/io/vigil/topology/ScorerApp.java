@@ -2,12 +2,12 @@ package io.vigil.topology;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vigil.config.ConnectionCheck;
 import io.vigil.config.Settings;
+import io.vigil.metrics.ServiceMeters;
+import io.vigil.topology.lifecycle.StreamsStateMeters;
 import io.vigil.topology.lifecycle.ScorerHealth;
 import io.vigil.topology.lifecycle.ThreadReplacements;
 import io.vigil.topology.scoring.lstm.LstmForwardPasses;
@@ -54,14 +54,15 @@ public final class ScorerApp {
             System.exit(e.exitStatus());
         }
         TopologyConfig.Lifecycle lifecycle = config.lifecycle();
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(meters);
+        ServiceMeters serviceMeters = new ServiceMeters("scorer");
+        PrometheusMeterRegistry meters = serviceMeters.registry();
 
         // Without --add-modules jdk.incubator.vector the LSTM runs the plain-Java pass, about 2x slower.
         log.atInfo().setMessage("LSTM forward pass").addKeyValue("pass", LstmForwardPasses.best()).log();
         KafkaStreams streams = new KafkaStreams(VigilTopology.build(config, meters), config.streamsProperties());
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);
+        StreamsStateMeters.bind(streams, meters);
         streams.setUncaughtExceptionHandler(new ThreadReplacements(lifecycle.threadMaxFailures(),
                 Duration.ofMillis(lifecycle.threadFailureWindowMs()), System::currentTimeMillis));
         CountDownLatch stopped = new CountDownLatch(1);
@@ -87,6 +88,7 @@ public final class ScorerApp {
             if (http != null) {
                 http.stop(0);
             }
+            serviceMeters.close();
         }, "scorer-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
         streams.start();

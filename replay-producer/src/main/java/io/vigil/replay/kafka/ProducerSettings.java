@@ -1,6 +1,7 @@
 package io.vigil.replay.kafka;
 
 import io.vigil.config.ClientSettings;
+import io.vigil.config.Settings;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,6 +25,17 @@ public record ProducerSettings(ClientSettings clients, Duration deliveryTimeout,
 
     public ProducerSettings {
         overrides = Map.copyOf(overrides);
+    }
+
+    /**
+     * The replay's settings: Kafka and the registry ({@link ClientSettings}), {@code replay.delivery.timeout.ms}
+     * and {@code replay.max.block.ms}, with the command line's {@code overrides} on top.
+     */
+    public static ProducerSettings from(Settings s, Map<String, String> overrides) {
+        return new ProducerSettings(ClientSettings.from(s),
+                Duration.ofMillis(s.getLong("replay.delivery.timeout.ms", DEFAULT_DELIVERY_TIMEOUT.toMillis())),
+                Duration.ofMillis(s.getLong("replay.max.block.ms", DEFAULT_MAX_BLOCK.toMillis())),
+                overrides);
     }
 
     public Map<String, Object> toConfig() {

@@ -2,6 +2,7 @@ package io.vigil.bridge.kafka;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vigil.bridge.events.EventType;
 import io.vigil.bridge.events.Position;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -59,6 +60,7 @@ public final class Feed implements AutoCloseable {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final LogThrottle warnings = new LogThrottle(Duration.ofSeconds(30));
     private final Thread thread;
+    private final MeterRegistry registry;
     private volatile Consumer<byte[], byte[]> current;
     private volatile FeedStatus status = FeedStatus.starting("not started");
     private volatile long lag;
@@ -73,6 +75,7 @@ public final class Feed implements AutoCloseable {
         this.sink = sink;
         this.lookback = lookback;
         this.metadataTimeout = metadataTimeout;
+        this.registry = registry;
         this.thread = new Thread(this::run, "bridge-feed");
         Gauge.builder(LAG, this, feed -> feed.lag).description("Records the feed is behind the log ends")
                 .register(registry);
@@ -109,8 +112,12 @@ public final class Feed implements AutoCloseable {
         Duration backoff = FIRST_BACKOFF;
         while (!stopping()) {
             Consumer<byte[], byte[]> consumer = null;
+            KafkaClientMetrics clientMetrics = null;
             try {
                 consumer = consumers.get();
+                // The consumer's own metrics (fetch rate, lag, connection errors), for as long as it lives.
+                clientMetrics = new KafkaClientMetrics(consumer);
+                clientMetrics.bindTo(registry);
                 current = consumer;
                 // close() may have looked at `current` before it was set: re-check after publishing it.
                 if (stopping()) {
@@ -130,6 +137,9 @@ public final class Feed implements AutoCloseable {
                 backoff = longer(backoff);
             } finally {
                 current = null;
+                if (clientMetrics != null) {
+                    clientMetrics.close();
+                }
                 if (consumer != null) {
                     closeQuietly(consumer);
                 }

@@ -40,6 +40,7 @@ public final class NodeLivenessProcessor implements Processor<String, Received<H
     private final DeadLetters deadLetters;
     private final Counter late;
     private final Counter duplicate;
+    private final java.util.Map<NodeLiveness, Counter> transitions;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, NodeRecord> nodes;
     private DeadlineIndex deadlines;
@@ -60,6 +61,12 @@ public final class NodeLivenessProcessor implements Processor<String, Received<H
         this.deadLetters = deadLetters;
         this.late = ignored(meters, "late");
         this.duplicate = ignored(meters, "duplicate");
+        this.transitions = new java.util.EnumMap<>(NodeLiveness.class);
+        for (NodeLiveness status : NodeLiveness.values()) {
+            transitions.put(status, Counter.builder("vigil.node.transitions")
+                    .description("nodes marked FAULTED for silence, or RECOVERED by a heartbeat")
+                    .tag("status", status.name().toLowerCase(java.util.Locale.ROOT)).register(meters));
+        }
     }
 
     /** The serde of the node state store. */
@@ -167,5 +174,6 @@ public final class NodeLivenessProcessor implements Processor<String, Received<H
                 .setExpectedIntervalMs(Math.round(node.intervalMs()))
                 .build();
         context.forward(new Record<Object, Object>(nodeId, change, timestamp), statusSink);
+        transitions.get(status).increment();
     }
 }

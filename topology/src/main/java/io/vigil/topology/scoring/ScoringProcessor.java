@@ -52,6 +52,7 @@ public final class ScoringProcessor implements Processor<String, Received<Teleme
     private final String anomaliesSink;
     private final ResetRules resets;
     private final StateBytes written;
+    private final ScoringMeters scored;
     private final BaselineScorer baselineScorer;
     private final LstmScorer lstmScorer = new LstmScorer(LstmForwardPasses.best());
     private ProcessorContext<Object, Object> context;
@@ -68,6 +69,7 @@ public final class ScoringProcessor implements Processor<String, Received<Teleme
         this.anomaliesSink = anomaliesSink;
         this.resets = new ResetRules(settings, meters);
         this.written = new StateBytes(meters);
+        this.scored = new ScoringMeters(meters);
         this.baselineScorer = new BaselineScorer(baseline);
     }
 
@@ -101,6 +103,7 @@ public final class ScoringProcessor implements Processor<String, Received<Teleme
         for (AnomalyEvent event : events) {
             context.forward(new Record<Object, Object>(record.key(), event, record.timestamp()), anomaliesSink);
         }
+        scored.scored(score, events);
     }
 
     /** Scores one point and writes the channel's state, last of all, so a failure leaves it untouched. */

@@ -108,6 +108,16 @@ class ScorerProcessTest {
                 "close.timeout.ms", "10000"));
         try {
             awaitStatus(metrics, "/ready", 200);
+            String scraped = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + metrics + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            // What the alerts and the dashboard are built on (k8s monitoring pack).
+            for (String name : List.of("vigil_build_info{service=\"scorer\"", "vigil_scores_total{detector=\"lstm\"",
+                    "vigil_anomaly_segments_opened_total", "vigil_scoring_lag_seconds_bucket",
+                    "vigil_node_transitions_total{status=\"faulted\"", "vigil_streams_state{state=\"running\"} 1.0",
+                    "vigil_streams_threads{state=\"running\"} 1.0", "jvm_gc_", "jvm_threads_live_threads",
+                    "process_cpu_usage", "kafka_stream_")) {
+                assertTrue(scraped.contains(name), name + " in\n" + scraped);
+            }
             long start = System.nanoTime();
             scorer.destroy();
             assertTrue(scorer.waitFor(30, TimeUnit.SECONDS), "SIGTERM stops the scorer");

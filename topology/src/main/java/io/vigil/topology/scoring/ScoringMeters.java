@@ -1,0 +1,58 @@
+package io.vigil.topology.scoring;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vigil.avro.AnomalyEvent;
+import io.vigil.avro.AnomalyStatus;
+import io.vigil.avro.ChannelScore;
+import io.vigil.avro.Detector;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What operators alert on from the scoring path: scores per detector ({@code vigil_scores_total}),
+ * anomaly segments opened per detector ({@code vigil_anomaly_segments_opened_total}) and how far behind
+ * event time points are scored ({@code vigil_scoring_lag_seconds}, a histogram). Points dated ahead of
+ * the clock (a replay running ahead) are not in the lag histogram: their lag would be negative.
+ */
+final class ScoringMeters {
+
+    /** Histogram buckets: from a healthy sub-second pipeline to a backlog of minutes. */
+    private static final Duration[] LAG_BUCKETS = {
+        Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+        Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5),
+        Duration.ofMinutes(30)};
+
+    private final Map<Detector, Counter> scores = new EnumMap<>(Detector.class);
+    private final Map<Detector, Counter> opened = new EnumMap<>(Detector.class);
+    private final Timer lag;
+
+    ScoringMeters(MeterRegistry meters) {
+        for (Detector detector : Detector.values()) {
+            String tag = detector.name().toLowerCase(Locale.ROOT);
+            scores.put(detector, Counter.builder("vigil.scores").description("points scored")
+                    .tag("detector", tag).register(meters));
+            opened.put(detector, Counter.builder("vigil.anomaly.segments.opened").description("anomaly segments opened")
+                    .tag("detector", tag).register(meters));
+        }
+        lag = Timer.builder("vigil.scoring.lag").description("from a point's event time to its score")
+                .serviceLevelObjectives(LAG_BUCKETS).register(meters);
+    }
+
+    void scored(ChannelScore score, Iterable<AnomalyEvent> events) {
+        scores.get(score.getDetector()).increment();
+        long lagMs = score.getScoredAt().toEpochMilli() - score.getEventTime().toEpochMilli();
+        if (lagMs >= 0) {
+            lag.record(Duration.ofMillis(lagMs));
+        }
+        for (AnomalyEvent event : events) {
+            if (event.getStatus() == AnomalyStatus.OPEN) {
+                opened.get(event.getDetector()).increment();
+            }
+        }
+    }
+}
