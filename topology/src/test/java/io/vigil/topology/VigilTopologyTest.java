@@ -187,7 +187,7 @@ class VigilTopologyTest {
         assertEquals(List.of(10L, 20L), scored.stream().map(s -> s.getEventTime().toEpochMilli()).toList());
         assertEquals(1.0, scored.get(1).getForecast(), "rejected points leave the state alone");
         assertEquals(12, scored.size() + letters.size(), "every input is one score or one dead letter");
-        assertEquals(2.0, meters.get("vigil.dead.letters").tag("reason", "INVALID_VALUE").counter().count());
+        assertEquals(2.0, meters.get("vigil.dead.letters").tag("reason", "invalid_value").counter().count());
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

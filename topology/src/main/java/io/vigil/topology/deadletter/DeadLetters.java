@@ -57,7 +57,7 @@ public final class DeadLetters {
     static Counter counter(MeterRegistry meters, DeadLetterReason reason) {
         return Counter.builder("vigil.dead.letters")
                 .description("input records sent to the dead-letter topic")
-                .tag("reason", reason.name())
+                .tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT))
                 .register(meters);
     }
 

@@ -98,7 +98,7 @@ class ModelReleaseTest {
         assertEquals(DeadLetterReason.BAD_MODEL, letter.getReason());
         assertEquals(Topics.MODELS.name(), letter.getOriginTopic());
         assertTrue(letter.getDetail().contains("checksum"), letter.getDetail());
-        assertEquals(1.0, fixture.count("vigil.dead.letters", "reason", "BAD_MODEL"));
+        assertEquals(1.0, fixture.count("vigil.dead.letters", "reason", "bad_model"));
         assertEquals(1.0, fixture.count("vigil.models", "outcome", "rejected"));
 
         ChannelScore score = next();

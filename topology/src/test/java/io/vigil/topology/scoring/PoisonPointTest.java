@@ -103,7 +103,7 @@ class PoisonPointTest {
             assertTrue(letters.get(0).getDetail().startsWith(IllegalArgumentException.class.getName()),
                     letters.get(0).getDetail());
             assertEquals(3, f.scores().size(), "the other channel and the first point were scored");
-            assertEquals(1.0, f.count("vigil.dead.letters", "reason", "PROCESSING_ERROR"));
+            assertEquals(1.0, f.count("vigil.dead.letters", "reason", "processing_error"));
         }
     }
 
