@@ -96,7 +96,7 @@ public final class LocalStack implements AutoCloseable {
         });
 
         ServiceProcess registry = launch("registry", "local-stack", "io.vigil.local.registry.LocalSchemaRegistry",
-                List.of("-Xmx128m"), Map.of(), List.of());
+                List.of("-Xmx128m"), Map.of("VIGIL_REGISTRY_PORT", Integer.toString(config.registryPort())), List.of());
         step("registry", () -> await("registry", registry,
                 () -> httpOk(config.registryUrl() + "/subjects"), Duration.ofSeconds(60)));
 
@@ -244,8 +244,7 @@ public final class LocalStack implements AutoCloseable {
         }
         Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "VIGIL_BOOTSTRAP_SERVERS", config.bootstrapServers(),
-                "VIGIL_SCHEMA_REGISTRY_URL", config.registryUrl(),
-                "VIGIL_REGISTRY_PORT", Integer.toString(config.registryPort())));
+                "VIGIL_SCHEMA_REGISTRY_URL", config.registryUrl()));
         env.putAll(extraEnv);
         ServiceProcess p = ServiceProcess.start(name, config.repo(), module, mainClass,
                 java.util.stream.Stream.concat(jvmOptions.stream(), Stream.of(
