@@ -47,7 +47,7 @@ public final class ServiceProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // The owner decides each service's settings: VIGIL_* variables this JVM was started with (the
         // local stack's own, say) would otherwise reach every child and be warned about as unknown there.
-        builder.environment().keySet().removeIf(name -> name.startsWith("VIGIL_"));
+        builder.environment().keySet().removeIf(variable -> variable.startsWith("VIGIL_"));
         builder.environment().putAll(environment);
         return new ServiceProcess(name, builder.start(), System.nanoTime(), log);
     }
