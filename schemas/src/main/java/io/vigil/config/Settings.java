@@ -145,6 +145,16 @@ public final class Settings {
         keysRead.putIfAbsent(key, defaultValue == null ? "" : defaultValue);
     }
 
+    /**
+     * Every key {@code reader} reads, with its default, when nothing is set: what a service knows, for
+     * the configuration reference and the manifest checks.
+     */
+    public static Map<String, String> keysReadBy(java.util.function.Consumer<Settings> reader) {
+        Settings empty = new Settings(new Properties(), Map.of());
+        reader.accept(empty);
+        return empty.keysRead();
+    }
+
     /** Every key read so far with the default its reader gave ("" for none); prefixes end in {@code *}. */
     public Map<String, String> keysRead() {
         synchronized (keysRead) {

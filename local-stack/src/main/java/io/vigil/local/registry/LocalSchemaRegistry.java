@@ -50,6 +50,13 @@ public final class LocalSchemaRegistry implements AutoCloseable {
      * Creates {@code _schemas} if missing, reads it to the end, then serves HTTP on {@code port}
      * (0 picks a free port) of the loopback address.
      */
+    /** What the registry process reads: how to reach Kafka, and its port ({@code registry.port}, 8081). */
+    public record Config(ClientSettings clients, int port) {
+        public static Config from(Settings s) {
+            return new Config(ClientSettings.from(s), s.getInt("registry.port", 8081));
+        }
+    }
+
     /** Starts on {@code port} over a broker reached without security settings. */
     public static LocalSchemaRegistry start(String bootstrapServers, int port) {
         return start(ClientSettings.local(bootstrapServers, ClientSettings.DEFAULT_REGISTRY_URL), port);
@@ -104,11 +111,11 @@ public final class LocalSchemaRegistry implements AutoCloseable {
      */
     public static void main(String[] args) throws InterruptedException {
         Settings settings = Settings.fromSystem();
-        ClientSettings clients = ClientSettings.from(settings);
-        String bootstrap = clients.bootstrapServers();
+        Config config = Config.from(settings);
+        String bootstrap = config.clients().bootstrapServers();
         LocalSchemaRegistry registry;
         try {
-            registry = start(clients, settings.getInt("registry.port", 8081));
+            registry = start(config.clients(), config.port());
             settings.warnUnknownKeys();
         } catch (RuntimeException e) {
             log.error("schema registry could not start: {}", e.getMessage(), e);

@@ -36,12 +36,17 @@ public final class ModelsCli implements Runnable {
     /** The registry the settings of this process name. */
     static ModelRegistry registry() {
         Settings settings = Settings.fromSystem();
-        RegistrySettings registry = RegistrySettings.from(settings);
-        // Read by picocli as --shard-count's default (DataOptions).
-        settings.declare("training.shards", "1");
+        RegistrySettings registry = settings(settings);
         settings.warnUnknownKeys();
         ConnectionCheck.run(registry.clients());
         return new ModelRegistry(registry);
+    }
+
+    /** The CLI's settings: the registry's, and the training shard count picocli reads from the environment. */
+    public static RegistrySettings settings(Settings settings) {
+        // Read by picocli as --shard-count's default (DataOptions).
+        settings.declare("training.shards", "1");
+        return RegistrySettings.from(settings);
     }
 
     /** True when running from {@link #main}: a live progress bar may then draw on the terminal. */
