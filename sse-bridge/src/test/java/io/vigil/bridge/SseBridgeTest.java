@@ -47,12 +47,18 @@ class SseBridgeTest {
                     "vigil_bridge_events_dropped_total", "vigil_bridge_decode_failures_total",
                     "vigil_bridge_queue_depth", "vigil_bridge_consumer_lag", "vigil_bridge_resumes_total",
                     "jvm_memory_used_bytes", "jvm_gc_", "jvm_threads_live_threads", "process_cpu_usage",
-                    "vigil_build_info{service=\"sse-bridge\"", "kafka_consumer_")) {
+                    "vigil_build_info{service=\"sse-bridge\"")) {
                 assertTrue(metrics.contains(name), name + " in\n" + metrics);
             }
             assertEquals(200, get(bridge, "/").statusCode());
             assertEquals(200, get(bridge, "/api/channels").statusCode());
             awaitConsumerCreated();
+            // The feed's consumer exists now, and its own metrics are bound (right after it) while it lives.
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!get(bridge, "/metrics").body().contains("kafka_consumer_") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(get(bridge, "/metrics").body().contains("kafka_consumer_"), "the consumer's metrics");
         } finally {
             long start = System.nanoTime();
             bridge.close();
