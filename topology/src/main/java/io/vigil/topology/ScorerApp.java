@@ -8,6 +8,7 @@ import io.vigil.config.ConnectionCheck;
 import io.vigil.config.Settings;
 import io.vigil.metrics.ServiceMeters;
 import io.vigil.topology.lifecycle.StreamsStateMeters;
+import io.vigil.topology.topics.TopicsCommand;
 import io.vigil.topology.lifecycle.ScorerHealth;
 import io.vigil.topology.lifecycle.ThreadReplacements;
 import io.vigil.topology.scoring.lstm.LstmForwardPasses;
@@ -42,6 +43,14 @@ public final class ScorerApp {
     private static final Logger log = LoggerFactory.getLogger(ScorerApp.class);
 
     public static void main(String[] args) throws Exception {
+        // The same image provisions the topics (a Kubernetes Job runs it with the argument "topics").
+        if (args.length > 0 && args[0].equals("topics")) {
+            System.exit(TopicsCommand.run(Settings.fromSystem(), System.out, System.err));
+        }
+        if (args.length > 0) {
+            System.err.println("usage: ScorerApp [topics]   (no argument: run the scorer)");
+            System.exit(2);
+        }
         long started = System.nanoTime();
         Settings settings = Settings.fromSystem();
         TopologyConfig config = TopologyConfig.from(settings);
