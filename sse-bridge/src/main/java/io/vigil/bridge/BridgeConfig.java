@@ -82,7 +82,8 @@ public record BridgeConfig(
                         s.getInt("bridge.resume.id.max.partitions", PositionCodec.DEFAULT_MAX_PARTITIONS)),
                 s.getInt("bridge.http.max.header.bytes", WebSettings.DEFAULT_MAX_HEADER_BYTES),
                 tls(s));
-        if (web.authToken() == null && !web.loopbackOnly() && !s.getBoolean("bridge.auth.open", false)) {
+        boolean openOnPurpose = s.getBoolean("bridge.auth.open", false);
+        if (web.authToken() == null && !web.loopbackOnly() && !openOnPurpose) {
             throw new IllegalArgumentException("bridge.host " + web.host() + " is reachable from the network and no "
                     + "bridge.auth.token is set; set one (VIGIL_BRIDGE_AUTH_TOKEN_FILE reads a mounted Secret), or "
                     + "bridge.auth.open=true to serve without authentication on purpose");
