@@ -9,6 +9,7 @@ import io.vigil.local.registry.LocalSchemaRegistry;
 import io.vigil.models.cli.ModelsCli;
 import io.vigil.replay.kafka.ProducerSettings;
 import io.vigil.topology.TopologyConfig;
+import io.vigil.topology.topics.TopicsCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +38,7 @@ class ConfigurationReferenceTest {
     static Map<String, Consumer<Settings>> readers() {
         Map<String, Consumer<Settings>> readers = new LinkedHashMap<>();
         readers.put("scorer (`io.vigil.topology.ScorerApp`)", TopologyConfig::from);
+        readers.put("topics command (`ScorerApp topics`)", TopicsCommand::settings);
         readers.put("SSE bridge (`io.vigil.bridge.SseBridge`)", BridgeConfig::from);
         readers.put("replay producer (`io.vigil.replay.ReplayProducer`)", s -> ProducerSettings.from(s, Map.of()));
         readers.put("models CLI (`io.vigil.models.cli.ModelsCli`)", ModelsCli::settings);
