@@ -53,17 +53,26 @@ public final class ConnectionCheck {
      */
     public static void run(ClientSettings clients) {
         String url = clients.registry().url();
-        registry(SchemaRegistryClients.create(clients.registry().serdeConfig()), url);
+        SchemaRegistryClient registry;
+        try {
+            registry = SchemaRegistryClients.create(clients.registry().serdeConfig());
+        } catch (org.apache.kafka.common.KafkaException | IllegalArgumentException e) {
+            // An unreadable trust store, a malformed URL, incomplete basic-auth settings.
+            throw new Failed("schema registry " + url + ": the registry settings cannot be used: " + e.getMessage(),
+                    EXIT_REFUSED, e);
+        }
+        registry(registry, url);
         kafka(clients, clients.checkTimeout());
     }
 
     /** Asks the cluster for its id through an admin client built like every other client of the process. */
     public static void kafka(ClientSettings clients, Duration timeout) {
         int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        Map<String, Object> config = clients.admin(Map.of(
-                AdminClientConfig.CLIENT_ID_CONFIG, "vigil-connection-check",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms));
+        Map<String, Object> config = clients.admin(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "vigil-connection-check"));
+        // After the pass-through: a request.timeout.ms given for every client must not outgrow the check's
+        // default.api.timeout.ms, which the admin client would refuse.
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
         String where = "Kafka at " + clients.bootstrapServers();
         try (Admin admin = Admin.create(config)) {
             admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -17,7 +17,8 @@ public final class Secrets {
     // Kafka's passwords and JAAS configs, PEM keys given inline, the registry's user info, bearer tokens.
     private static final Pattern SECRET_KEY =
             Pattern.compile("password|jaas|secret|token|user\\.info|keystore\\.key|private\\.key|credentials\\.inline");
-    private static final Pattern URL_USER_INFO = Pattern.compile("(?<=://)[^/@\\s]*@");
+    // Up to the last @ before any whitespace: a password may contain '/'. Masking too much is safe.
+    private static final Pattern URL_USER_INFO = Pattern.compile("(?<=://)[^\\s@]*@");
 
     private Secrets() {}
 

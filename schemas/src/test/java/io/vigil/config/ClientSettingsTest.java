@@ -129,4 +129,23 @@ class ClientSettingsTest {
         assertEquals("SASL_SSL", Secrets.shown("security.protocol", "SASL_SSL"));
         assertEquals("a http://***@h:1/p and https://***@k", Secrets.maskUrls("a http://u:p@h:1/p and https://x@k"));
     }
+
+    @Test
+    void aPasswordWithASlashOrACharacterAUriRefusesNeverReachesAMessage() {
+        assertEquals("https://***@reg:8081/x", Secrets.maskUrls("https://user:pa/ss@reg:8081/x"));
+        ClientSettings bad = ClientSettings.local("127.0.0.1:1", "https://user:p^ss@reg:8081");
+        ConnectionCheck.Failed e = assertThrows(ConnectionCheck.Failed.class, () -> ConnectionCheck.run(bad));
+        assertEquals(ConnectionCheck.EXIT_REFUSED, e.exitStatus());
+        assertFalse(e.getMessage().contains("p^ss"), e.getMessage());
+    }
+
+    @Test
+    void anUnreadableRegistryTrustStoreIsARefusalWithTheSettingsName() {
+        Settings s = new Settings(new Properties(), Map.of(
+                "VIGIL_SCHEMA_REGISTRY_URL", "https://reg:8081",
+                "VIGIL_SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION", dir.resolve("absent.p12").toString()));
+        ConnectionCheck.Failed e = assertThrows(ConnectionCheck.Failed.class, () -> ConnectionCheck.run(ClientSettings.from(s)));
+        assertEquals(ConnectionCheck.EXIT_REFUSED, e.exitStatus());
+        assertTrue(e.getMessage().contains("schema.registry.ssl.truststore"), e.getMessage());
+    }
 }

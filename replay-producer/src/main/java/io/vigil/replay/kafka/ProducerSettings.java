@@ -47,13 +47,17 @@ public record ProducerSettings(ClientSettings clients, Duration deliveryTimeout,
         config.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
-        long delivery = deliveryTimeout.toMillis();
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) delivery);
-        // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, Math.min(30_000, delivery - LINGER_MS)));
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout.toMillis());
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, maxBlock.toMillis());
         Map<String, Object> merged = clients.producer(config);
         merged.putAll(overrides);
+        // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms: derived from the effective
+        // values, after the operator's, unless the operator chose the request timeout too.
+        if (!merged.containsKey(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG)) {
+            long delivery = Long.parseLong(merged.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG).toString());
+            long linger = Long.parseLong(merged.get(ProducerConfig.LINGER_MS_CONFIG).toString());
+            merged.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, Math.min(30_000, delivery - linger)));
+        }
         return merged;
     }
 }

@@ -40,7 +40,13 @@ final class RestTransport {
 
         /** Splits credentials off {@code url}; {@code userInfo}, when not null, replaces the URL's own. */
         static Endpoint of(String url, String userInfo) {
-            URI uri = URI.create(url.trim());
+            URI uri;
+            try {
+                uri = URI.create(url.trim());
+            } catch (IllegalArgumentException e) {
+                // URI's own message quotes the whole URL, password included.
+                throw new IllegalArgumentException("not a valid URL: " + redact(url));
+            }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
             if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
                 throw new IllegalArgumentException("not an http(s) URL with a host: " + redact(url));
@@ -54,7 +60,8 @@ final class RestTransport {
         }
 
         private static String redact(String url) {
-            return url.replaceAll("//[^/@]*@", "//***@");
+            // Up to the last @ before any whitespace: a password may contain '/'. Masking too much is safe.
+            return url.replaceAll("(?<=://)[^\\s@]*@", "***@");
         }
 
         @Override
