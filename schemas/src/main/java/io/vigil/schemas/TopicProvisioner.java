@@ -60,7 +60,7 @@ public final class TopicProvisioner {
 
         /** The partition count {@code spec} is created with. */
         public int partitionsOf(Topics.Spec spec) {
-            return spec.equals(Topics.SCHEMAS) ? 1 : partitions;
+            return TopicProvisioner.partitionsOf(spec, partitions);
         }
 
         /** The topic configuration {@code spec} is created with: {@link #configOf} and {@code min.insync.replicas}. */
@@ -145,8 +145,7 @@ public final class TopicProvisioner {
         Set<String> existing = get(() -> admin.listTopics().names().get());
         List<NewTopic> missing = specs.stream()
                 .filter(s -> !existing.contains(s.name()))
-                .map(s -> new NewTopic(s.name(), s.equals(Topics.SCHEMAS) ? 1 : partitions, replication)
-                        .configs(configOf(s)))
+                .map(s -> new NewTopic(s.name(), partitionsOf(s, partitions), replication).configs(configOf(s)))
                 .toList();
         if (!missing.isEmpty()) {
             try {
@@ -319,6 +318,11 @@ public final class TopicProvisioner {
             out.put(name, new Existing(d.partitions().size(), replication, config));
         }
         return out;
+    }
+
+    /** The registry's {@code _schemas} has one partition (its log is read in order); data topics {@code partitions}. */
+    static int partitionsOf(Topics.Spec spec, int partitions) {
+        return spec.equals(Topics.SCHEMAS) ? 1 : partitions;
     }
 
     /** Topic configuration Vigil needs on {@code spec}: compaction, and the event-time allowance. */
