@@ -133,7 +133,8 @@ public record TopologyConfig(
                 s.getInt("scoring.model.cache.size", d.modelCacheSize()),
                 LstmParameters.Precision.valueOf(precision),
                 s.getLong("scoring.max.gap.ms", d.maxGapMs()),
-                s.getDouble("scoring.max.gap.intervals", d.maxGapIntervals()));
+                s.getDouble("scoring.max.gap.intervals", d.maxGapIntervals()),
+                s.getInt("scoring.channel.cache.size", d.channelCacheSize()));
     }
 
     private static LivenessSettings liveness(Settings s) {

@@ -1,7 +1,6 @@
 package io.vigil.topology.scoring;
 
 import io.vigil.avro.AnomalyStatus;
-import java.nio.ByteBuffer;
 
 /**
  * The channel's current run of anomalous points in event time, and the rule that turns runs into
@@ -12,7 +11,7 @@ import java.nio.ByteBuffer;
  *   <li>Baseline: a run starts at an anomalous point, OPENs at its second consecutive anomalous
  *       point, and CLOSEs at the first nominal point, ending at the last anomalous one.</li>
  *   <li>LSTM: the {@link io.vigil.topology.scoring.telemanom.StreamingThreshold}'s segment events,
- *       converted from indices to event times, open and close the run.</li>
+ *       which carry their points' event times, open and close the run.</li>
  *   <li>Any reset of the channel (new champion, retired model, long gap) first closes an open run
  *       where it was last known to end, with the severity known so far.</li>
  * </ul>
@@ -89,20 +88,25 @@ final class AnomalyRun {
         opened = false;
     }
 
-    static int serializedSize() {
-        return 2 * Long.BYTES + Double.BYTES + 1;
+    long start() {
+        return start;
     }
 
-    void writeTo(ByteBuffer out) {
-        out.putLong(start).putLong(end).putDouble(severity).put((byte) (opened ? 1 : 0));
+    long end() {
+        return end;
     }
 
-    static AnomalyRun readFrom(ByteBuffer in) {
+    double severity() {
+        return severity;
+    }
+
+    /** The run the four fields describe, as {@link #start()} and the rest return them. */
+    static AnomalyRun of(long start, long end, double severity, boolean opened) {
         AnomalyRun run = new AnomalyRun();
-        run.start = in.getLong();
-        run.end = in.getLong();
-        run.severity = in.getDouble();
-        run.opened = in.get() == 1;
+        run.start = start;
+        run.end = end;
+        run.severity = severity;
+        run.opened = opened;
         return run;
     }
 }

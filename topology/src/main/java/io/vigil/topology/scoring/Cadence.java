@@ -1,6 +1,5 @@
 package io.vigil.topology.scoring;
 
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -38,27 +37,24 @@ final class Cadence {
         return sorted[SIZE / 2];
     }
 
-    int serializedSize() {
-        return 1 + count * Integer.BYTES;
+    /** Intervals seen, at most {@value #SIZE}. */
+    int count() {
+        return count;
     }
 
-    void writeTo(ByteBuffer out) {
-        out.put((byte) count);
-        for (int i = 0; i < count; i++) {
-            out.putInt(intervals[i]);
+    /** The {@code i}-th kept interval, oldest first. */
+    int interval(int i) {
+        return intervals[i];
+    }
+
+    /** The cadence that kept {@code intervals}, oldest first. */
+    static Cadence of(int[] intervals) {
+        if (intervals.length > SIZE) {
+            throw new IllegalArgumentException("cadence of " + intervals.length + " intervals");
         }
-    }
-
-    static Cadence readFrom(ByteBuffer in) {
         Cadence c = new Cadence();
-        int n = in.get();
-        if (n < 0 || n > SIZE) {
-            throw new IllegalArgumentException("cadence of " + n + " intervals");
-        }
-        for (int i = 0; i < n; i++) {
-            c.intervals[i] = in.getInt();
-        }
-        c.count = n;
+        System.arraycopy(intervals, 0, c.intervals, 0, intervals.length);
+        c.count = intervals.length;
         return c;
     }
 }

@@ -1,93 +1,135 @@
 package io.vigil.topology.scoring;
 
+import io.vigil.avro.DeadLetterReason;
+import io.vigil.topology.release.ActiveModel;
 import io.vigil.topology.release.ModelDescriptor;
+import io.vigil.topology.scoring.lstm.LstmForwardPass;
 import io.vigil.topology.scoring.lstm.LstmState;
+import io.vigil.topology.scoring.telemanom.Chunk;
+import io.vigil.topology.scoring.telemanom.ChunkStore;
+import io.vigil.topology.scoring.telemanom.SegmentEvent;
 import io.vigil.topology.scoring.telemanom.StreamState;
+import io.vigil.topology.scoring.telemanom.StreamingThreshold;
 import io.vigil.topology.scoring.telemanom.ThresholdSettings;
-import java.nio.ByteBuffer;
 
 /**
- * A channel's LSTM side of its state record: which model version it runs, how many values the
- * network has consumed since its last reset, the forecast of the next value (made by the step on
- * the previous value), the recurrent state, and the threshold's header. The error window itself
- * lives in chunks in another store ({@link ChunkWindow}).
+ * A channel's LSTM detector between points, Telemanom's way:
  *
- * <p>The header can only be read with the settings it was written with, and those belong to the
- * model; so it stays bytes until the scorer, knowing the model, asks for it.
+ * <ol>
+ *   <li>the value is scaled with the model's training bounds to x in [-1, 1] (not clipped);</li>
+ *   <li>the forecast for this point is the one the network made when it stepped on the previous
+ *       point, kept in {@link #pending}; the error is e = |forecast - x| in scaled units;</li>
+ *   <li>the network steps on x, which updates h and c and yields the forecast for the next point;</li>
+ *   <li>after the warm-up ({@link ModelDescriptor#warmupSteps()} values since the last reset, so the
+ *       recurrent state has seen as much context as a training sequence) e and x feed the
+ *       {@link StreamingThreshold}, whose report and segment events become the verdict and the
+ *       anomaly events.</li>
+ * </ol>
+ *
+ * A value that scales beyond a finite float, or that drives the forecast to a non-finite number, is
+ * refused ({@link PointRefused}, VALUE_OUT_OF_RANGE).
+ *
+ * <p>During the warm-up the point is reported with its forecast and error (none for the very first
+ * point after a reset) and no smoothed error, threshold or flag.
+ *
+ * <p>The batch of the error window being filled is held here; complete batches are read from the
+ * window store when the threshold asks for them, which it does once per batch.
  */
 final class LstmChannel {
 
+    /** The verdict on a point, and whether it completed a batch of the error window. */
+    record Scored(PointVerdict verdict, boolean batchCompleted) {}
+
+    private final String channel;
     final int version;
-    /** Batches per window of the model's settings, to clear exactly its chunks on a reset. */
-    final int windowSize;
+    /** How this model's errors are thresholded: also says which chunks the window has, to delete them on a reset. */
+    final ThresholdSettings settings;
     /** Values consumed since the last reset; the next point's index among them. */
     long steps;
     /** Scaled forecast of the next value; meaningless while {@code steps == 0}. */
     float pending;
     final LstmState state;
-    private byte[] headerBytes;
-    private StreamState header;
+    final StreamState threshold;
+    /** The batch being filled and its index among the window's chunks; -1 until the threshold writes one. */
+    private Chunk current;
+    private int currentIndex = -1;
 
-    private LstmChannel(int version, int windowSize, long steps, float pending, LstmState state, byte[] headerBytes) {
+    LstmChannel(String channel, int version, ThresholdSettings settings, long steps,
+                float pending, LstmState state, StreamState threshold) {
+        this.channel = channel;
         this.version = version;
-        this.windowSize = windowSize;
+        this.settings = settings;
         this.steps = steps;
         this.pending = pending;
         this.state = state;
-        this.headerBytes = headerBytes;
+        this.threshold = threshold;
     }
 
     /** A channel that has just started with {@code model}: zero state, no forecast, empty window. */
-    static LstmChannel start(ModelDescriptor model) {
-        return new LstmChannel(model.version(), model.settings().windowSize(), 0, Float.NaN,
-                LstmState.zero(model.architecture()), null);
+    static LstmChannel start(String channel, ModelDescriptor model) {
+        return new LstmChannel(channel, model.version(), model.settings(), 0, Float.NaN,
+                LstmState.zero(model.architecture()), new StreamState(model.settings()));
     }
 
-    /** The threshold header, null before the first thresholded error. */
-    StreamState header(ThresholdSettings settings) {
-        if (header == null && headerBytes != null) {
-            header = StreamState.readFrom(ByteBuffer.wrap(headerBytes), settings);
-        }
-        return header;
+    /** The batch being filled, or null if the threshold has not written one since this value was loaded. */
+    Chunk currentChunk() {
+        return current;
     }
 
-    void header(StreamState updated) {
-        header = updated;
-        headerBytes = null;
+    int currentChunkIndex() {
+        return currentIndex;
     }
 
-    /** The record's LSTM part: version, window size, steps, pending forecast, then state and header length-prefixed. */
-    byte[] toBytes() {
-        if (header != null) {
-            headerBytes = header.toBytes();
-            header = null;
+    Scored score(ActiveModel model, LstmForwardPass pass, ChannelScorer.WindowReader window, long time, double value,
+                 AnomalyRun run, AnomalyRun.Emitter emitter) {
+        ModelDescriptor d = model.descriptor();
+        double x = d.scale(value);
+        if (!Float.isFinite((float) x)) {
+            throw new PointRefused(DeadLetterReason.VALUE_OUT_OF_RANGE, "value " + value + " scales to " + x
+                    + " with the model's bounds [" + d.scaleMin() + ", " + d.scaleMax() + "], beyond a finite network input");
         }
-        byte[] s = state.toBytes();
-        int headerLength = headerBytes == null ? 0 : headerBytes.length;
-        ByteBuffer out = ByteBuffer.allocate(2 * Integer.BYTES + Long.BYTES + Float.BYTES
-                + Integer.BYTES + s.length + Integer.BYTES + headerLength);
-        out.putInt(version).putInt(windowSize).putLong(steps).putFloat(pending);
-        out.putInt(s.length).put(s);
-        out.putInt(headerLength);
-        if (headerBytes != null) {
-            out.put(headerBytes);
+        long consumed = steps;
+        double error = consumed > 0 ? Math.abs(pending - x) : Double.NaN;
+        double forecast = consumed > 0 ? d.unscale(pending) : Double.NaN;
+        pending = pass.step(model.weights(), state, (float) x);
+        if (!Float.isFinite(pending)) {
+            throw new PointRefused(DeadLetterReason.VALUE_OUT_OF_RANGE, "value " + value + " (scaled " + x
+                    + ") drives the network's forecast to " + pending);
         }
-        return out.array();
+        steps = consumed + 1;
+        if (consumed < d.warmupSteps()) {
+            return new Scored(new PointVerdict(forecast, error, Double.NaN, Double.NaN, false), false);
+        }
+        StreamingThreshold.Report report = model.threshold().accept(threshold, chunks(window), error, x, time);
+        for (SegmentEvent e : report.events()) {
+            if (e.kind() == SegmentEvent.Kind.OPEN) {
+                run.opened(e.startTime(), e.endTime(), e.severity(), emitter);
+            } else {
+                run.closed(e.endTime(), e.severity(), emitter);
+            }
+        }
+        if (threshold.anomalous() && report.decidedThrough() == report.index()) {
+            run.extended(threshold.openEndTime(), threshold.openSequence().severity());
+        }
+        boolean completed = threshold.count() % settings.batchSize() == 0;
+        return new Scored(new PointVerdict(forecast, error, report.smoothedError(), report.threshold(),
+                report.anomalous()), completed);
     }
 
-    static LstmChannel readFrom(ByteBuffer in) {
-        int version = in.getInt();
-        int windowSize = in.getInt();
-        long steps = in.getLong();
-        float pending = in.getFloat();
-        byte[] s = new byte[in.getInt()];
-        in.get(s);
-        int headerLength = in.getInt();
-        byte[] h = null;
-        if (headerLength > 0) {
-            h = new byte[headerLength];
-            in.get(h);
-        }
-        return new LstmChannel(version, windowSize, steps, pending, LstmState.fromBytes(s), h);
+    /** The error window: the batch being filled from here, the others from the window store. */
+    private ChunkStore chunks(ChannelScorer.WindowReader window) {
+        return new ChunkStore() {
+            @Override
+            public Chunk chunk(int index) {
+                return index == currentIndex ? current
+                        : ChannelCodec.chunk(window.read(ChannelCodec.chunkKey(channel, index)), settings.batchSize());
+            }
+
+            @Override
+            public void putChunk(int index, Chunk chunk) {
+                current = chunk;
+                currentIndex = index;
+            }
+        };
     }
 }

@@ -14,8 +14,10 @@ import java.util.Map;
 
 /**
  * What operators alert on from the scoring path: scores per detector ({@code vigil_scores_total}),
- * anomaly segments opened per detector ({@code vigil_anomaly_segments_opened_total}) and how far behind
- * event time points are scored ({@code vigil_scoring_lag_seconds}, a histogram). Points dated ahead of
+ * anomaly segments opened per detector ({@code vigil_anomaly_segments_opened_total}), how far behind
+ * event time points are scored ({@code vigil_scoring_lag_seconds}, a histogram), channels that started
+ * over ({@code vigil_scoring_state_resets_total{reason=model|gap}}, a channel's very first model is not
+ * a reset) and channels read back from the stores ({@code vigil_scoring_channel_loads_total}). Points dated ahead of
  * the clock (a replay running ahead) are not in the lag histogram: their lag would be negative.
  */
 final class ScoringMeters {
@@ -30,6 +32,9 @@ final class ScoringMeters {
     private final Map<Detector, Counter> scores = new EnumMap<>(Detector.class);
     private final Map<Detector, Counter> opened = new EnumMap<>(Detector.class);
     private final Timer lag;
+    private final Counter modelResets;
+    private final Counter gapResets;
+    private final Counter loads;
 
     ScoringMeters(MeterRegistry meters) {
         for (Detector detector : Detector.values()) {
@@ -41,6 +46,30 @@ final class ScoringMeters {
         }
         lag = Timer.builder("vigil.scoring.lag").description("from a point's event time to its score")
                 .serviceLevelObjectives(LAG_BUCKETS).register(meters);
+        modelResets = resets(meters, "model");
+        gapResets = resets(meters, "gap");
+        loads = Counter.builder("vigil.scoring.channel.loads")
+                .description("channels read back from the stores: after a start, a rebalance, an eviction or a failed point")
+                .register(meters);
+    }
+
+    private static Counter resets(MeterRegistry meters, String reason) {
+        return Counter.builder("vigil.scoring.state.resets")
+                .description("channels whose LSTM state and threshold window started over")
+                .tag("reason", reason)
+                .register(meters);
+    }
+
+    void reset(ChannelScorer.Reset reset) {
+        switch (reset) {
+            case MODEL -> modelResets.increment();
+            case GAP -> gapResets.increment();
+            case NONE -> { }
+        }
+    }
+
+    void loaded() {
+        loads.increment();
     }
 
     void scored(ChannelScore score, Iterable<AnomalyEvent> events) {

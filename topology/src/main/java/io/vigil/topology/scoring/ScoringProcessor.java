@@ -3,7 +3,6 @@ package io.vigil.topology.scoring;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vigil.avro.AnomalyEvent;
 import io.vigil.avro.ChannelScore;
-import io.vigil.avro.DeadLetterReason;
 import io.vigil.avro.Detector;
 import io.vigil.avro.TelemetryPoint;
 import io.vigil.topology.deadletter.DeadLetters;
@@ -14,7 +13,10 @@ import io.vigil.topology.release.ModelCache;
 import io.vigil.topology.scoring.lstm.LstmForwardPasses;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -22,23 +24,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Scores each valid point of a channel and writes exactly one {@link ChannelScore} per point, plus
- * an {@link AnomalyEvent} whenever an anomalous segment opens or closes. A channel with a champion
- * is scored by its LSTM and Telemanom's threshold ({@link LstmScorer}); one without by the
- * {@link BaselineDetector}.
+ * an {@link AnomalyEvent} whenever an anomalous segment opens or closes. What a point means for its
+ * channel is decided by the channel's {@link ChannelScorer}; this processor finds the channel's
+ * champion ({@link ChannelModels}: from the next point on, a new champion scores) and its scorer,
+ * writes what the step decided to the stores, and forwards the score and events.
  *
- * <p>Per point, in order:
- * <ol>
- *   <li>order: a point older than the channel's last scored point is dead-lettered as OUT_OF_ORDER,
- *       one with the same event time as DUPLICATE, leaving the state untouched;</li>
- *   <li>the champion is looked up ({@link ChannelModels}: from the next point on, a new champion
- *       scores), and {@link ResetRules} decide whether the channel starts over (model change, long
- *       gap);</li>
- *   <li>the point is scored, the channel's record is rewritten, the score and events forwarded.</li>
- * </ol>
- *
- * A point the detector refuses ({@link PointRefused}: a value the model cannot take) or whose scoring
- * throws is dead-lettered with its reason or as PROCESSING_ERROR, and every write it staged is
- * dropped, so the channel continues from its state before that point.
+ * <p>Loaded scorers are kept in memory (at most {@code scoring.channel.cache.size} per task, the least
+ * recently used dropped), because rebuilding one from its checkpoint and tail costs up to
+ * {@value ChannelScorer#TAIL_LIMIT} LSTM steps. The stores stay the truth: a kept scorer serves a point
+ * only if the channel's stored record is byte for byte the one it last wrote, so a store restored,
+ * rolled back or rewritten under it is read again. A point that the scorer refuses ({@link PointRefused})
+ * or whose scoring throws is dead-lettered with its reason or as PROCESSING_ERROR; nothing it decided
+ * is written, and unless the refusal changed nothing the scorer is dropped, so the channel goes on
+ * from its stored state before that point.
  */
 public final class ScoringProcessor implements Processor<String, Received<TelemetryPoint>, Object, Object> {
 
@@ -50,14 +48,15 @@ public final class ScoringProcessor implements Processor<String, Received<Teleme
     private final DeadLetters deadLetters;
     private final String scoresSink;
     private final String anomaliesSink;
-    private final ResetRules resets;
     private final StateBytes written;
-    private final ScoringMeters scored;
-    private final BaselineScorer baselineScorer;
-    private final LstmScorer lstmScorer = new LstmScorer(LstmForwardPasses.best());
+    private final ScoringMeters meters;
+    private final ChannelScorer.Rules rules;
+    private final int channelCacheSize;
+    private final Map<String, ChannelScorer> loaded;
     private ProcessorContext<Object, Object> context;
-    private KeyValueStore<String, byte[]> states;
-    private ChunkWindow window;
+    private KeyValueStore<String, byte[]> records;
+    private KeyValueStore<String, byte[]> window;
+    private ChannelScorer.WindowReader windowReader;
     private ChannelModels models;
 
     public ScoringProcessor(Stores storeNames, BaselineDetector baseline, ScoringSettings settings, ModelCache cache,
@@ -67,72 +66,128 @@ public final class ScoringProcessor implements Processor<String, Received<Teleme
         this.deadLetters = deadLetters;
         this.scoresSink = scoresSink;
         this.anomaliesSink = anomaliesSink;
-        this.resets = new ResetRules(settings, meters);
         this.written = new StateBytes(meters);
-        this.scored = new ScoringMeters(meters);
-        this.baselineScorer = new BaselineScorer(baseline);
+        this.meters = new ScoringMeters(meters);
+        this.rules = new ChannelScorer.Rules(settings, baseline, LstmForwardPasses.best());
+        this.channelCacheSize = settings.channelCacheSize();
+        this.loaded = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, ChannelScorer> eldest) {
+                return size() > channelCacheSize;
+            }
+        };
     }
 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.states = context.getStateStore(storeNames.channelState());
-        this.window = new ChunkWindow(context.getStateStore(storeNames.window()), written);
+        this.records = context.getStateStore(storeNames.channelState());
+        this.window = context.getStateStore(storeNames.window());
+        this.windowReader = window::get;
         this.models = new ChannelModels(context.getStateStore(storeNames.modelDescriptors()),
                 context.getStateStore(storeNames.modelParameters()), cache);
+        // A task re-initialised after a failure restores its stores; what was kept may be ahead of them.
+        loaded.clear();
     }
 
     @Override
     public void process(Record<String, Received<TelemetryPoint>> record) {
         Received<TelemetryPoint> received = record.value();
-        List<AnomalyEvent> events = new ArrayList<>(0);
-        ChannelScore score;
+        String channel = record.key();
+        TelemetryPoint point = received.value();
+        List<ChannelScorer.SegmentChange> changes = new ArrayList<>(0);
+        ChannelScorer.Step step;
         try {
-            score = score(record.key(), received.value(), events);
+            ActiveModel model = models.find(channel);
+            ChannelScorer scorer = scorer(channel, model, changes);
+            try {
+                step = scorer.step(point.getEventTime().toEpochMilli(), point.getValue(), model, windowReader, rules);
+            } catch (PointRefused e) {
+                if (!e.changedNothing()) {
+                    loaded.remove(channel);
+                }
+                throw e;
+            } catch (RuntimeException e) {
+                loaded.remove(channel);
+                throw e;
+            }
         } catch (PointRefused e) {
-            window.discard();
+            forward(channel, changes, record.timestamp());
             deadLetters.send(context, record, received.rawKey(), received.rawValue(), e.reason(), e.getMessage());
             return;
         } catch (RuntimeException e) {
-            // Nothing of the point was written: the channel goes on from its state before it.
-            window.discard();
+            forward(channel, changes, record.timestamp());
             deadLetters.failed(context, record, received.rawKey(), received.rawValue(), e);
             return;
         }
-        context.forward(new Record<Object, Object>(record.key(), score, record.timestamp()), scoresSink);
-        for (AnomalyEvent event : events) {
-            context.forward(new Record<Object, Object>(record.key(), event, record.timestamp()), anomaliesSink);
-        }
-        scored.scored(score, events);
+        store(channel, step.record(), step.windowWrites());
+        meters.reset(step.reset());
+        changes.addAll(step.changes());
+        ChannelScore score = score(point, step);
+        context.forward(new Record<Object, Object>(channel, score, record.timestamp()), scoresSink);
+        List<AnomalyEvent> events = forward(channel, changes, record.timestamp());
+        meters.scored(score, events);
     }
 
-    /** Scores one point and writes the channel's state, last of all, so a failure leaves it untouched. */
-    private ChannelScore score(String channel, TelemetryPoint point, List<AnomalyEvent> events) {
-        long time = point.getEventTime().toEpochMilli();
-        byte[] stored = states.get(channel);
-        ChannelState state = stored == null ? ChannelState.fresh() : ChannelState.fromBytes(stored);
-        if (stored != null && time <= state.lastTime) {
-            boolean duplicate = time == state.lastTime;
-            throw new PointRefused(duplicate ? DeadLetterReason.DUPLICATE : DeadLetterReason.OUT_OF_ORDER,
-                    "event time " + time + (duplicate ? " repeats" : " precedes")
-                            + " the channel's last scored point at " + state.lastTime);
+    /**
+     * The channel's scorer: the one kept if the store still holds its record, else read from the stores.
+     * What reading it decided is stored here, and its segment changes go to {@code changes}.
+     */
+    private ChannelScorer scorer(String channel, ActiveModel model, List<ChannelScorer.SegmentChange> changes) {
+        byte[] stored = records.get(channel);
+        ChannelScorer kept = loaded.get(channel);
+        if (kept != null && Arrays.equals(kept.record(), stored)) {
+            return kept;
         }
-        ActiveModel model = models.find(channel);
-        // A segment closed by a reset belongs to the detector that found it.
-        Integer previousVersion = state.lstm == null ? null : state.lstm.version;
-        resets.apply(channel, state, model, stored == null ? -1 : time - state.lastTime, window,
-                emitter(channel, previousVersion, events));
+        ChannelScorer scorer;
+        if (stored == null) {
+            scorer = ChannelScorer.fresh(channel);
+        } else {
+            ChannelScorer.Loaded read = ChannelScorer.load(channel, stored, model, windowReader, rules);
+            store(channel, read.record(), read.windowWrites());
+            changes.addAll(read.changes());
+            meters.loaded();
+            scorer = read.scorer();
+        }
+        loaded.put(channel, scorer);
+        return scorer;
+    }
 
-        AnomalyRun.Emitter emitter = emitter(channel, model == null ? null : model.version(), events);
-        PointVerdict verdict = model != null
-                ? lstmScorer.score(state.lstm, model, window, channel, time, point.getValue(), state.run, emitter)
-                : baselineScorer.score(state, time, point.getValue(), emitter);
-        state.lastTime = time;
-        byte[] bytes = state.toBytes();
-        window.commit();
-        states.put(channel, bytes);
-        written.add(channel, bytes.length);
+    private void store(String channel, byte[] record, List<ChannelScorer.WindowWrite> writes) {
+        for (ChannelScorer.WindowWrite w : writes) {
+            if (w.value() == null) {
+                window.delete(w.key());
+            } else {
+                window.put(w.key(), w.value());
+                written.add(w.key(), w.value().length);
+            }
+        }
+        if (record != null) {
+            records.put(channel, record);
+            written.add(channel, record.length);
+        }
+    }
 
+    private List<AnomalyEvent> forward(String channel, List<ChannelScorer.SegmentChange> changes, long timestamp) {
+        List<AnomalyEvent> events = new ArrayList<>(changes.size());
+        for (ChannelScorer.SegmentChange c : changes) {
+            AnomalyEvent event = AnomalyEvent.newBuilder()
+                    .setChannelId(channel)
+                    .setStart(Instant.ofEpochMilli(c.start()))
+                    .setEnd(c.end() == null ? null : Instant.ofEpochMilli(c.end()))
+                    .setStatus(c.status())
+                    .setSeverity(c.severity())
+                    .setDetector(c.modelVersion() == null ? Detector.BASELINE : Detector.LSTM)
+                    .setModelVersion(c.modelVersion())
+                    .build();
+            context.forward(new Record<Object, Object>(channel, event, timestamp), anomaliesSink);
+            events.add(event);
+        }
+        return events;
+    }
+
+    private static ChannelScore score(TelemetryPoint point, ChannelScorer.Step step) {
+        PointVerdict verdict = step.verdict();
         return ChannelScore.newBuilder()
                 .setChannelId(point.getChannelId())
                 .setSource(point.getSource())
@@ -143,21 +198,9 @@ public final class ScoringProcessor implements Processor<String, Received<Teleme
                 .setSmoothedError(verdict.smoothedError())
                 .setThreshold(verdict.threshold())
                 .setAnomalous(verdict.anomalous())
-                .setDetector(model == null ? Detector.BASELINE : Detector.LSTM)
-                .setModelVersion(model == null ? null : model.version())
+                .setDetector(step.modelVersion() == null ? Detector.BASELINE : Detector.LSTM)
+                .setModelVersion(step.modelVersion())
                 .setScoredAt(Instant.now())
                 .build();
-    }
-
-    private static AnomalyRun.Emitter emitter(String channel, Integer version, List<AnomalyEvent> events) {
-        return (status, start, end, severity) -> events.add(AnomalyEvent.newBuilder()
-                .setChannelId(channel)
-                .setStart(Instant.ofEpochMilli(start))
-                .setEnd(end == null ? null : Instant.ofEpochMilli(end))
-                .setStatus(status)
-                .setSeverity(severity)
-                .setDetector(version == null ? Detector.BASELINE : Detector.LSTM)
-                .setModelVersion(version)
-                .build());
     }
 }

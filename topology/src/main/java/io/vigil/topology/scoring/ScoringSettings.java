@@ -11,17 +11,21 @@ import io.vigil.topology.scoring.lstm.LstmParameters;
  *     ({@code scoring.max.gap.ms}; 0 = no absolute limit)
  * @param maxGapIntervals a gap longer than this many times the channel's median interval does the
  *     same ({@code scoring.max.gap.intervals}; 0 = no relative limit)
+ * @param channelCacheSize channels whose loaded state a scoring task keeps in memory
+ *     ({@code scoring.channel.cache.size}; about 5 KB each for 2x80 models); a channel beyond it is
+ *     read back from its checkpoint and tail on its next point
  */
 public record ScoringSettings(int modelCacheSize, LstmParameters.Precision precision, long maxGapMs,
-                              double maxGapIntervals) {
+                              double maxGapIntervals, int channelCacheSize) {
 
-    public static final ScoringSettings DEFAULT = new ScoringSettings(1000, LstmParameters.Precision.FLOAT32, 0, 10);
+    public static final ScoringSettings DEFAULT = new ScoringSettings(1000, LstmParameters.Precision.FLOAT32, 0, 10,
+            10_000);
 
     public ScoringSettings {
-        if (modelCacheSize < 1 || maxGapMs < 0 || !(maxGapIntervals >= 0)) {
+        if (modelCacheSize < 1 || maxGapMs < 0 || !(maxGapIntervals >= 0) || channelCacheSize < 1) {
             throw new IllegalArgumentException("invalid scoring settings: ScoringSettings[modelCacheSize=" + modelCacheSize
                     + ", precision=" + precision + ", maxGapMs=" + maxGapMs
-                    + ", maxGapIntervals=" + maxGapIntervals + "]");
+                    + ", maxGapIntervals=" + maxGapIntervals + ", channelCacheSize=" + channelCacheSize + "]");
         }
     }
 

@@ -73,11 +73,13 @@ class BaselineDetectorTest {
     }
 
     @Test
-    void stateSurvivesTheStoreSerde() {
-        BaselineStateSerde serde = new BaselineStateSerde();
-        BaselineDetector.State state = new BaselineDetector.State(42, 1_700_000_000_000L, -3.5, 0.25, 0.125, 1e-9);
-        byte[] bytes = serde.serializer().serialize("t", state);
-        assertEquals(BaselineStateSerde.SIZE, bytes.length);
-        assertEquals(state, serde.deserializer().deserialize("t", bytes));
+    void stateSurvivesTheChannelRecord() {
+        ChannelScorer.Rules rules = new ChannelScorer.Rules(ScoringSettings.DEFAULT,
+                new BaselineDetector(BaselineDetector.Settings.DEFAULT), io.vigil.topology.scoring.lstm.LstmForwardPasses.best());
+        ChannelScorer channel = ChannelScorer.fresh("plain");
+        channel.step(1_700_000_000_000L, -3.5, null, key -> null, rules);
+        byte[] record = channel.step(1_700_000_060_000L, 0.25, null, key -> null, rules).record();
+        assertEquals(channel.baseline(), ChannelCodec.record("plain", record).baseline());
+        assertEquals(2, channel.baseline().count());
     }
 }

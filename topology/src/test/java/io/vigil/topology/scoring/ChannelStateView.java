@@ -1,38 +1,52 @@
 package io.vigil.topology.scoring;
 
-/** Reads a {@code channel-state} record for tests outside this package. */
+import io.vigil.topology.release.ActiveModel;
+
+/** A channel's scoring state as the scorer would load it from its stores, for tests outside this package. */
 public final class ChannelStateView {
 
-    private final ChannelState state;
+    private final ChannelScorer state;
 
-    private ChannelStateView(ChannelState state) {
+    private ChannelStateView(ChannelScorer state) {
         this.state = state;
     }
 
+    /**
+     * The channel's record alone, without its tail: the whole state of a baseline channel, whose
+     * record is rewritten on every point.
+     */
     public static ChannelStateView of(byte[] record) {
-        return new ChannelStateView(ChannelState.fromBytes(record));
+        return new ChannelStateView(ChannelCodec.record("channel", record));
+    }
+
+    /** The channel as a scorer would load it: its record, then its tail replayed with {@code model}. */
+    public static ChannelStateView load(String channel, byte[] record, ActiveModel model,
+                                        ChannelScorer.WindowReader window) {
+        return new ChannelStateView(ChannelScorer.load(channel, record, model, window,
+                new ChannelScorer.Rules(ScoringSettings.DEFAULT, new BaselineDetector(BaselineDetector.Settings.DEFAULT),
+                        io.vigil.topology.scoring.lstm.LstmForwardPasses.best())).scorer());
     }
 
     public long lastTime() {
-        return state.lastTime;
+        return state.lastTime();
     }
 
     /** The baseline's state, or null while an LSTM scores the channel. */
     public BaselineDetector.State baseline() {
-        return state.baseline;
+        return state.baseline();
     }
 
     /** The model version the channel runs, or null on the baseline. */
     public Integer modelVersion() {
-        return state.lstm == null ? null : state.lstm.version;
+        return state.modelVersion();
     }
 
     /** Values the LSTM consumed since its last reset. */
     public long lstmSteps() {
-        return state.lstm.steps;
+        return state.lstmSteps();
     }
 
     public boolean segmentOpen() {
-        return state.run.isOpen();
+        return state.segmentOpen();
     }
 }

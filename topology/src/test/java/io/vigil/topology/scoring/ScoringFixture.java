@@ -12,7 +12,10 @@ import io.vigil.schemas.registry.MockSchemaRegistry;
 import io.vigil.schemas.serde.AvroSerde;
 import io.vigil.topology.TopologyConfig;
 import io.vigil.topology.VigilTopology;
+import io.vigil.topology.release.ChannelModels;
+import io.vigil.topology.release.ModelCache;
 import io.vigil.topology.release.ModelDescriptor;
+import io.vigil.topology.scoring.lstm.LstmParameters;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -116,13 +119,21 @@ public final class ScoringFixture implements AutoCloseable {
         return letters;
     }
 
+    /** The channel's state as a scorer would load it now from the stores (record, then tail). */
     public ChannelStateView channel(String channel) {
         KeyValueStore<String, byte[]> store = driver.getKeyValueStore(VigilTopology.CHANNEL_STATE_STORE);
         byte[] record = store.get(channel);
-        return record == null ? null : ChannelStateView.of(record);
+        if (record == null) {
+            return null;
+        }
+        ChannelModels champions = new ChannelModels(driver.getKeyValueStore(VigilTopology.MODEL_STORE),
+                driver.getKeyValueStore(VigilTopology.MODEL_PARAMETERS_STORE),
+                new ModelCache(1, LstmParameters.Precision.FLOAT32, new SimpleMeterRegistry()));
+        KeyValueStore<String, byte[]> window = driver.getKeyValueStore(VigilTopology.WINDOW_STORE);
+        return ChannelStateView.load(channel, record, champions.find(channel), window::get);
     }
 
-    /** Keys of the window store that belong to {@code channel}. */
+    /** Keys of the window store that belong to {@code channel}: its chunks and tail entries. */
     public List<String> windowKeys(String channel) {
         KeyValueStore<String, byte[]> store = driver.getKeyValueStore(VigilTopology.WINDOW_STORE);
         List<String> keys = new ArrayList<>();

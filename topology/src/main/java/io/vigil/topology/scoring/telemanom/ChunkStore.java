@@ -1,28 +1,22 @@
 package io.vigil.topology.scoring.telemanom;
 
 /**
- * Where one channel's {@link StreamingThreshold} state lives: a small header and
- * {@link ThresholdSettings#windowSize()} chunks, chunk k holding the smoothed errors and values of
- * the indices i with (i / batchSize) mod windowSize = k, as a {@code double[2 * batchSize]}: errors
- * at [0, batchSize), values at [batchSize, 2 batchSize), slot i mod batchSize.
+ * Where one channel's error window lives for the {@link StreamingThreshold}:
+ * {@link ThresholdSettings#windowSize()} {@link Chunk}s, chunk k holding the indices i with
+ * (i / batchSize) mod windowSize = k at slot i mod batchSize. The rest of the threshold's state, the
+ * {@link StreamState}, belongs to the caller and is passed to each {@code accept}.
  *
- * <p>Per record the detector reads and writes the header and exactly one chunk; once per batch it
- * also reads every chunk. A RocksDB-backed store can therefore keep each chunk under its own key and
- * write about 1.5 KB per record instead of the whole 33 KB window.
+ * <p>Per record the detector reads and writes exactly one chunk, the one holding the new index; once
+ * per batch it also reads every chunk. A store can therefore keep the chunks apart from the small
+ * per-channel record and write a chunk only when it changes for good.
  *
- * <p>Ownership: the detector may modify an array returned by {@link #chunk(int)} or a header returned
- * by {@link #header()} and then hands it to the matching put; it keeps no reference after the call
- * that obtained it returns. A store may hand out its stored objects or copies.
+ * <p>Ownership: the detector may modify a chunk returned by {@link #chunk(int)} and then hands it to
+ * {@link #putChunk}; it keeps no reference after the call that obtained it returns.
  */
 public interface ChunkStore {
 
-    /** The channel's header, or null for a channel never seen. */
-    StreamState header();
+    /** Chunk {@code index}, or null if it holds nothing of the current window. */
+    Chunk chunk(int index);
 
-    void putHeader(StreamState header);
-
-    /** Chunk {@code index}, or null if never written. */
-    double[] chunk(int index);
-
-    void putChunk(int index, double[] chunk);
+    void putChunk(int index, Chunk chunk);
 }

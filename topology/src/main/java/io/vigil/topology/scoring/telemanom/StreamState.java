@@ -1,17 +1,17 @@
 package io.vigil.topology.scoring.telemanom;
 
-import java.nio.ByteBuffer;
-
 /**
- * The header of one channel's {@link StreamingThreshold} state: everything except the window's
- * errors and values, which live in chunks. Holds the record count, the EWMA, the running sum for the
- * start-up mean, the thresholds of the last decided window, the sequence being tracked and one flag
- * bit per index of the window (which indices earlier windows flagged, for pruning). 345 bytes with
- * the default settings, see {@link #serializedSize()}.
+ * One channel's {@link StreamingThreshold} state except the window's slots, which live in
+ * {@link Chunk}s: the record count, the EWMA, the running sum for the start-up mean, the thresholds of
+ * the last decided window, the sequence being tracked (indices and event times) and one flag bit per
+ * index of the window (which indices earlier windows flagged, for pruning). Owned by the caller, who
+ * keeps it with the rest of the channel's state and stores it through {@link #saved()} and
+ * {@link #restore}.
  */
 public final class StreamState {
 
-    private static final byte FORMAT_V1 = 1;
+    /** A time or index of no point. */
+    static final long NONE = -1;
 
     private final ThresholdSettings settings;
     final Ewma ewma;
@@ -21,14 +21,60 @@ public final class StreamState {
     double threshold = Double.NaN;
     double lowerThreshold = Double.NaN;
     /** First index of the tracked run of flagged indices, -1 if the last decided index is nominal. */
-    long runStart = -1;
-    long runEnd = -1;
+    long runStart = NONE;
+    long runEnd = NONE;
     double runSeverity = Double.NaN;
+    long runStartTime = NONE;
+    long runEndTime = NONE;
 
     public StreamState(ThresholdSettings settings) {
         this.settings = settings;
         this.ewma = new Ewma(settings.smoothingSpan());
-        this.flags = new long[(settings.windowLength() + 63) / 64];
+        this.flags = new long[flagWords(settings)];
+    }
+
+    /** Longs of flag bits for a window of {@code settings}: one bit per index. */
+    public static int flagWords(ThresholdSettings settings) {
+        return (settings.windowLength() + 63) / 64;
+    }
+
+    /**
+     * Every field of a state, as stored.
+     *
+     * @param flags the window's flag bits, {@link #flagWords} longs
+     */
+    public record Saved(long count, double ewmaMean, double ewmaWeight, double startupSum, double threshold,
+                        double lowerThreshold, long runStart, long runEnd, double runSeverity, long runStartTime,
+                        long runEndTime, long[] flags) {}
+
+    public Saved saved() {
+        return new Saved(count, ewma.mean(), ewma.weight(), startupSum, threshold, lowerThreshold, runStart, runEnd,
+                runSeverity, runStartTime, runEndTime, flags.clone());
+    }
+
+    /** The state {@code saved} describes, under the settings it was saved with. */
+    public static StreamState restore(ThresholdSettings settings, Saved saved) {
+        StreamState s = new StreamState(settings);
+        if (saved.flags().length != s.flags.length || saved.count() < 0) {
+            throw new IllegalArgumentException("a threshold state of " + saved.count() + " records and "
+                    + saved.flags().length + " flag words cannot belong to a window of " + settings.windowLength());
+        }
+        s.count = saved.count();
+        s.ewma.restore(saved.ewmaMean(), saved.ewmaWeight());
+        s.startupSum = saved.startupSum();
+        s.threshold = saved.threshold();
+        s.lowerThreshold = saved.lowerThreshold();
+        s.runStart = saved.runStart();
+        s.runEnd = saved.runEnd();
+        s.runSeverity = saved.runSeverity();
+        s.runStartTime = saved.runStartTime();
+        s.runEndTime = saved.runEndTime();
+        System.arraycopy(saved.flags(), 0, s.flags, 0, s.flags.length);
+        return s;
+    }
+
+    public ThresholdSettings settings() {
+        return settings;
     }
 
     /** Records seen; the next record gets this index. */
@@ -62,6 +108,11 @@ public final class StreamState {
         return anomalous() ? new AnomalySequence(runStart, runEnd, runSeverity) : null;
     }
 
+    /** Event time of the open sequence's last decided index; meaningful only while {@link #anomalous()}. */
+    public long openEndTime() {
+        return runEndTime;
+    }
+
     boolean flagged(long index) {
         int bit = (int) (index % settings.windowLength());
         return (flags[bit >>> 6] & (1L << bit)) != 0;
@@ -74,60 +125,5 @@ public final class StreamState {
         } else {
             flags[bit >>> 6] &= ~(1L << bit);
         }
-    }
-
-    public int serializedSize() {
-        return 1 + 2 * Integer.BYTES + 3 * Long.BYTES + 6 * Double.BYTES + flags.length * Long.BYTES;
-    }
-
-    public void writeTo(ByteBuffer out) {
-        out.put(FORMAT_V1)
-                .putInt(settings.windowLength())
-                .putInt(settings.batchSize())
-                .putLong(count)
-                .putDouble(ewma.mean())
-                .putDouble(ewma.weight())
-                .putDouble(startupSum)
-                .putDouble(threshold)
-                .putDouble(lowerThreshold)
-                .putLong(runStart)
-                .putLong(runEnd)
-                .putDouble(runSeverity);
-        for (long word : flags) {
-            out.putLong(word);
-        }
-    }
-
-    public byte[] toBytes() {
-        ByteBuffer out = ByteBuffer.allocate(serializedSize());
-        writeTo(out);
-        return out.array();
-    }
-
-    /** Reads a header written by {@link #writeTo}; the settings must be those it was written with. */
-    public static StreamState readFrom(ByteBuffer in, ThresholdSettings settings) {
-        if (in.get() != FORMAT_V1) {
-            throw new IllegalArgumentException("not a v1 Telemanom stream header");
-        }
-        int windowLength = in.getInt();
-        int batchSize = in.getInt();
-        if (windowLength != settings.windowLength() || batchSize != settings.batchSize()) {
-            throw new IllegalArgumentException("header written for window " + windowLength + " / batch " + batchSize
-                    + ", settings have " + settings.windowLength() + " / " + settings.batchSize());
-        }
-        StreamState s = new StreamState(settings);
-        s.count = in.getLong();
-        double mean = in.getDouble();
-        s.ewma.restore(mean, in.getDouble());
-        s.startupSum = in.getDouble();
-        s.threshold = in.getDouble();
-        s.lowerThreshold = in.getDouble();
-        s.runStart = in.getLong();
-        s.runEnd = in.getLong();
-        s.runSeverity = in.getDouble();
-        for (int i = 0; i < s.flags.length; i++) {
-            s.flags[i] = in.getLong();
-        }
-        return s;
     }
 }

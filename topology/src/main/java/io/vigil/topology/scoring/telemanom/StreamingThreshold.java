@@ -25,14 +25,15 @@ import java.util.List;
  *
  * <p><b>Start-up transient.</b> The reference replaces the first lS smoothed errors by the mean of
  * the first 2 lS. The stream learns that mean at index 2 lS - 1, so it keeps a running sum in the
- * header and substitutes the mean for indices below lS whenever it assembles a window (only the first
+ * state and substitutes the mean for indices below lS whenever it assembles a window (only the first
  * ceil(lS / batchSize) windows contain them); stored chunks and reported smoothed errors keep the raw
  * EWMA. No window is assembled before the mean is known, because h >= 2 lS.
  *
- * <p><b>State and cost.</b> State lives in a {@link ChunkStore}: per record the header and the one
- * chunk holding the new index are read and rewritten, with no allocation beyond the report (with an
- * in-memory store); once per batch all chunks are read and the window is decided ({@link ThresholdSearch}),
- * which allocates freely. Stateless itself and safe to share; a store is used by one thread at a time.
+ * <p><b>State and cost.</b> The caller owns the channel's {@link StreamState}, updated in place, and
+ * its window's {@link Chunk}s in a {@link ChunkStore}: per record the one chunk holding the new index
+ * is read and rewritten, with no allocation beyond the report (with an in-memory store); once per
+ * batch all chunks are read and the window is decided ({@link ThresholdSearch}), which allocates
+ * freely. Stateless itself and safe to share; a state and its store are used by one thread at a time.
  */
 public final class StreamingThreshold {
 
@@ -63,24 +64,20 @@ public final class StreamingThreshold {
         return settings;
     }
 
-    /** Length of every chunk array: errors then values of one batch. */
-    public int chunkLength() {
-        return 2 * settings.batchSize();
-    }
-
     /**
-     * Takes the next record of the channel whose state is in {@code store}.
+     * Takes the next record of the channel whose state is {@code state} and whose window is in
+     * {@code store}. A record refused with an exception changes neither.
      *
      * @param error the record's absolute prediction error, finite and >= 0
      * @param value the record's observed value, finite
+     * @param time the record's event time, kept with its slot
      */
-    public Report accept(ChunkStore store, double error, double value) {
+    public Report accept(StreamState state, ChunkStore store, double error, double value, long time) {
         if (!(error >= 0 && error < Double.POSITIVE_INFINITY) || !Double.isFinite(value)) {
             throw new IllegalArgumentException("error " + error + " / value " + value);
         }
-        StreamState state = store.header();
-        if (state == null) {
-            state = new StreamState(settings);
+        if (!state.settings().equals(settings)) {
+            throw new IllegalArgumentException("a state of " + state.settings() + " given to a threshold of " + settings);
         }
         int batch = settings.batchSize();
         long index = state.count;
@@ -89,13 +86,11 @@ public final class StreamingThreshold {
             state.startupSum += smoothed;
         }
         int chunkIndex = (int) ((index / batch) % settings.windowSize());
-        double[] chunk = store.chunk(chunkIndex);
+        Chunk chunk = store.chunk(chunkIndex);
         if (chunk == null) {
-            chunk = new double[chunkLength()];
+            chunk = new Chunk(batch);
         }
-        int slot = (int) (index % batch);
-        chunk[slot] = smoothed;
-        chunk[batch + slot] = value;
+        chunk.set((int) (index % batch), smoothed, value, time);
         store.putChunk(chunkIndex, chunk);
         // The bit now belongs to the new index; what it said was about one that left the window.
         state.flag(index, false);
@@ -105,7 +100,6 @@ public final class StreamingThreshold {
         if (state.count % batch == 0 && state.count >= settings.windowLength()) {
             events = decideWindow(store, state);
         }
-        store.putHeader(state);
         return new Report(index, smoothed, state.threshold, state.lowerThreshold, state.anomalous(),
                 state.decidedThrough(), events);
     }
@@ -116,11 +110,14 @@ public final class StreamingThreshold {
         long start = state.count - h;
         double[] errors = new double[h];
         double[] values = new double[h];
+        long[] times = new long[h];
         for (int k = 0; k < settings.windowSize(); k++) {
             int chunkIndex = (int) ((start / batch + k) % settings.windowSize());
-            double[] chunk = store.chunk(chunkIndex);
-            System.arraycopy(chunk, 0, errors, k * batch, batch);
-            System.arraycopy(chunk, batch, values, k * batch, batch);
+            Chunk chunk = store.chunk(chunkIndex);
+            if (chunk == null || chunk.size() != batch) {
+                throw new IllegalStateException("chunk " + chunkIndex + " of a complete window is missing");
+            }
+            chunk.copyTo(errors, values, times, k * batch);
         }
         int lS = settings.lS();
         if (start < lS) {
@@ -133,11 +130,16 @@ public final class StreamingThreshold {
         WindowVerdict verdict = search.evaluate(errors, values, 0, h, first, i -> state.flagged(start + i));
         state.threshold = verdict.epsilon();
         state.lowerThreshold = verdict.lowerThreshold();
-        return track(state, verdict, start, first, h);
+        return track(state, verdict, start, first, times);
     }
 
-    /** Marks the decided indices [start + first, start + h) and turns runs of flags into events. */
-    static List<SegmentEvent> track(StreamState state, WindowVerdict verdict, long start, int first, int h) {
+    /**
+     * Marks the decided indices [start + first, start + h) and turns runs of flags into events.
+     *
+     * @param times the event times of the window's h indices
+     */
+    static List<SegmentEvent> track(StreamState state, WindowVerdict verdict, long start, int first, long[] times) {
+        int h = times.length;
         List<SegmentEvent> events = new ArrayList<>(2);
         // An OPEN reports the sequence as decided by the end of this window, so its slot is filled last.
         int openSlot = -1;
@@ -151,11 +153,13 @@ public final class StreamingThreshold {
                 state.flag(index, true);
                 if (state.runStart < 0) {
                     state.runStart = index;
+                    state.runStartTime = times[i];
                     state.runSeverity = s;
                 } else {
                     state.runSeverity = Math.max(state.runSeverity, s);
                 }
                 state.runEnd = index;
+                state.runEndTime = times[i];
                 if (index == state.runStart + 1) {
                     openSlot = events.size();
                     events.add(null);
@@ -164,11 +168,14 @@ public final class StreamingThreshold {
                 if (state.runEnd > state.runStart) {
                     fillOpen(events, openSlot, state);
                     openSlot = -1;
-                    events.add(SegmentEvent.closed(state.runStart, state.runEnd, state.runSeverity));
+                    events.add(SegmentEvent.closed(state.runStart, state.runEnd, state.runSeverity,
+                            state.runStartTime, state.runEndTime));
                 }
-                state.runStart = -1;
-                state.runEnd = -1;
+                state.runStart = StreamState.NONE;
+                state.runEnd = StreamState.NONE;
                 state.runSeverity = Double.NaN;
+                state.runStartTime = StreamState.NONE;
+                state.runEndTime = StreamState.NONE;
             }
         }
         fillOpen(events, openSlot, state);
@@ -177,7 +184,8 @@ public final class StreamingThreshold {
 
     private static void fillOpen(List<SegmentEvent> events, int slot, StreamState state) {
         if (slot >= 0) {
-            events.set(slot, SegmentEvent.open(state.runStart, state.runEnd, state.runSeverity));
+            events.set(slot, SegmentEvent.open(state.runStart, state.runEnd, state.runSeverity,
+                    state.runStartTime, state.runEndTime));
         }
     }
 }

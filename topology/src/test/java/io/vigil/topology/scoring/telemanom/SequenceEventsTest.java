@@ -20,7 +20,24 @@ class SequenceEventsTest {
 
     private static List<SegmentEvent> decide(StreamState state, long windowStart, WindowVerdict verdict) {
         int first = windowStart == 0 ? SMALL.startupIgnored() : SMALL.windowLength() - SMALL.batchSize();
-        return StreamingThreshold.track(state, verdict, windowStart, first, SMALL.windowLength());
+        long[] times = new long[SMALL.windowLength()];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = time(windowStart + i);
+        }
+        return StreamingThreshold.track(state, verdict, windowStart, first, times);
+    }
+
+    /** Event time of index i: a second apart from 2023-11-14. */
+    private static long time(long index) {
+        return 1_700_000_000_000L + 1_000 * index;
+    }
+
+    private static SegmentEvent open(long start, long end, double severity) {
+        return SegmentEvent.open(start, end, severity, time(start), time(end));
+    }
+
+    private static SegmentEvent closed(long start, long end, double severity) {
+        return SegmentEvent.closed(start, end, severity, time(start), time(end));
     }
 
     @Test
@@ -37,18 +54,18 @@ class SequenceEventsTest {
         // 79 flagged at the end of one batch, 80..82 at the start of the next: one sequence 79..82,
         // opened and closed in the same decision, its severity the largest of its indices.
         assertEquals(List.of(), decide(state, 20, flags(new int[] {59}, 2.0)));
-        assertEquals(List.of(SegmentEvent.open(79, 82, 5.0), SegmentEvent.closed(79, 82, 5.0)),
+        assertEquals(List.of(open(79, 82, 5.0), closed(79, 82, 5.0)),
                 decide(state, 30, flags(new int[] {50, 51, 52}, 3.0, 5.0, 4.0)));
 
         // 95..99 opens (reported as far as decided), the whole next batch continues it silently, and
         // 110 ends it: the first nominal index, 111, closes it in the same decision.
-        assertEquals(List.of(SegmentEvent.open(95, 99, 2.0)),
+        assertEquals(List.of(open(95, 99, 2.0)),
                 decide(state, 40, flags(new int[] {55, 56, 57, 58, 59}, 1.0, 1.0, 2.0, 1.0, 1.0)));
         assertTrue(state.anomalous());
         assertEquals(List.of(), decide(state, 50,
                 flags(new int[] {50, 51, 52, 53, 54, 55, 56, 57, 58, 59}, 1, 7, 1, 1, 1, 1, 1, 1, 1, 1)));
         assertEquals(new AnomalySequence(95, 109, 7.0), state.openSequence());
-        assertEquals(List.of(SegmentEvent.closed(95, 110, 7.0)), decide(state, 60, flags(new int[] {50}, 3.0)));
+        assertEquals(List.of(closed(95, 110, 7.0)), decide(state, 60, flags(new int[] {50}, 3.0)));
         assertFalse(state.anomalous());
     }
 

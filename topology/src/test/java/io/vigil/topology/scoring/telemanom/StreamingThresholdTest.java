@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -54,15 +53,31 @@ class StreamingThresholdTest {
     /** What a stream reported for a whole series. */
     record Run(List<StreamingThreshold.Report> reports, List<AnomalySequence> sequences, List<Long> opened) {}
 
+    /** Event time of index i in the test series: irregular, so a time taken from the wrong slot shows. */
+    static long timeOf(long i) {
+        return 1_700_000_000_000L + 1_000 * i + (i * i) % 7;
+    }
+
     static Run stream(ThresholdSettings settings, ChunkStore store, Series series) {
+        return stream(settings, store, series, false);
+    }
+
+    /** @param storedForm whether the state goes through its stored form after every record */
+    static Run stream(ThresholdSettings settings, ChunkStore store, Series series, boolean storedForm) {
         StreamingThreshold detector = new StreamingThreshold(settings);
+        StreamState state = new StreamState(settings);
         List<StreamingThreshold.Report> reports = new ArrayList<>(series.errors().length);
         List<AnomalySequence> sequences = new ArrayList<>();
         List<Long> opened = new ArrayList<>();
         for (int i = 0; i < series.errors().length; i++) {
-            StreamingThreshold.Report r = detector.accept(store, series.errors()[i], series.values()[i]);
+            StreamingThreshold.Report r = detector.accept(state, store, series.errors()[i], series.values()[i], timeOf(i));
+            if (storedForm) {
+                state = StreamState.restore(settings, state.saved());
+            }
             reports.add(r);
             for (SegmentEvent e : r.events()) {
+                assertEquals(timeOf(e.start()), e.startTime(), e.toString());
+                assertEquals(timeOf(e.end()), e.endTime(), e.toString());
                 if (e.kind() == SegmentEvent.Kind.OPEN) {
                     opened.add(e.start());
                 } else {
@@ -70,8 +85,9 @@ class StreamingThresholdTest {
                 }
             }
         }
-        AnomalySequence open = store.header().openSequence();
+        AnomalySequence open = state.openSequence();
         if (open != null) {
+            assertEquals(timeOf(open.end()), state.openEndTime());
             sequences.add(open);
         }
         return new Run(reports, sequences, opened);
@@ -116,22 +132,21 @@ class StreamingThresholdTest {
         Series series = telemetry();
         CountingStore store = new CountingStore(new InMemoryChunkStore(DEFAULT));
         StreamingThreshold detector = new StreamingThreshold(DEFAULT);
+        StreamState state = new StreamState(DEFAULT);
         for (int i = 0; i < series.errors().length; i++) {
             store.reset();
-            detector.accept(store, series.errors()[i], series.values()[i]);
+            detector.accept(state, store, series.errors()[i], series.values()[i], timeOf(i));
             boolean decides = (i + 1) % DEFAULT.batchSize() == 0 && i + 1 >= DEFAULT.windowLength();
             assertEquals(1, store.chunkWrites, "chunk writes at " + i);
-            assertEquals(1, store.headerWrites, "header writes at " + i);
             assertEquals(decides ? 1 + DEFAULT.windowSize() : 1, store.chunkReads, "chunk reads at " + i);
         }
-        assertEquals(345, store.header().serializedSize());
     }
 
     @Test
     void aStoreKeepingOnlyBytesResumesExactly() {
         Series series = telemetry();
         Run inMemory = stream(DEFAULT, new InMemoryChunkStore(DEFAULT), series);
-        Run serialised = stream(DEFAULT, new BytesStore(DEFAULT), series);
+        Run serialised = stream(DEFAULT, new BytesStore(DEFAULT), series, true);
         assertEquals(inMemory.reports(), serialised.reports());
         assertEquals(inMemory.sequences(), serialised.sequences());
     }
@@ -140,19 +155,24 @@ class StreamingThresholdTest {
     void rejectsWhatItCannotSmooth() {
         StreamingThreshold detector = new StreamingThreshold(DEFAULT);
         InMemoryChunkStore store = new InMemoryChunkStore(DEFAULT);
-        assertThrows(IllegalArgumentException.class, () -> detector.accept(store, -0.1, 1));
-        assertThrows(IllegalArgumentException.class, () -> detector.accept(store, Double.NaN, 1));
-        assertThrows(IllegalArgumentException.class, () -> detector.accept(store, Double.POSITIVE_INFINITY, 1));
-        assertThrows(IllegalArgumentException.class, () -> detector.accept(store, 0.1, Double.NaN));
-        assertEquals(null, store.header(), "a rejected record leaves no state");
+        StreamState state = new StreamState(DEFAULT);
+        assertThrows(IllegalArgumentException.class, () -> detector.accept(state, store, -0.1, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> detector.accept(state, store, Double.NaN, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> detector.accept(state, store, Double.POSITIVE_INFINITY, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> detector.accept(state, store, 0.1, Double.NaN, 0));
+        assertEquals(0, state.count(), "a rejected record leaves no state");
+        assertEquals(null, store.chunk(0), "nor a chunk");
     }
 
     @Test
-    void aHeaderIsOnlyReadWithTheSettingsItWasWrittenWith() {
-        byte[] bytes = new StreamState(DEFAULT).toBytes();
+    void aStateIsOnlyUsedWithTheSettingsItWasMadeFor() {
+        StreamState.Saved saved = new StreamState(DEFAULT).saved();
         ThresholdSettings other = new ThresholdSettings(60, 30, 0.05, 100, 0.13, 250);
-        assertThrows(IllegalArgumentException.class, () -> StreamState.readFrom(ByteBuffer.wrap(bytes), other));
-        assertEquals(0, StreamState.readFrom(ByteBuffer.wrap(bytes), DEFAULT).count());
+        assertThrows(IllegalArgumentException.class, () -> StreamState.restore(other, saved));
+        assertEquals(0, StreamState.restore(DEFAULT, saved).count());
+        StreamState foreign = new StreamState(other);
+        assertThrows(IllegalArgumentException.class,
+                () -> new StreamingThreshold(DEFAULT).accept(foreign, new InMemoryChunkStore(DEFAULT), 0.1, 1, 0));
     }
 
     /**
@@ -224,7 +244,6 @@ class StreamingThresholdTest {
         private final ChunkStore delegate;
         int chunkReads;
         int chunkWrites;
-        int headerWrites;
 
         CountingStore(ChunkStore delegate) {
             this.delegate = delegate;
@@ -233,62 +252,37 @@ class StreamingThresholdTest {
         void reset() {
             chunkReads = 0;
             chunkWrites = 0;
-            headerWrites = 0;
         }
 
         @Override
-        public StreamState header() {
-            return delegate.header();
-        }
-
-        @Override
-        public void putHeader(StreamState header) {
-            headerWrites++;
-            delegate.putHeader(header);
-        }
-
-        @Override
-        public double[] chunk(int index) {
+        public Chunk chunk(int index) {
             chunkReads++;
             return delegate.chunk(index);
         }
 
         @Override
-        public void putChunk(int index, double[] chunk) {
+        public void putChunk(int index, Chunk chunk) {
             chunkWrites++;
             delegate.putChunk(index, chunk);
         }
     }
 
-    /** Keeps nothing but bytes and copies, as a RocksDB store would: no object survives a record. */
+    /** Keeps only copies, as a store of bytes would: no chunk object survives a record. */
     private static final class BytesStore implements ChunkStore {
-        private final ThresholdSettings settings;
-        private final double[][] chunks;
-        private byte[] header;
+        private final Chunk[] chunks;
 
         BytesStore(ThresholdSettings settings) {
-            this.settings = settings;
-            this.chunks = new double[settings.windowSize()][];
+            this.chunks = new Chunk[settings.windowSize()];
         }
 
         @Override
-        public StreamState header() {
-            return header == null ? null : StreamState.readFrom(ByteBuffer.wrap(header), settings);
+        public Chunk chunk(int index) {
+            return chunks[index] == null ? null : chunks[index].copy();
         }
 
         @Override
-        public void putHeader(StreamState state) {
-            header = state.toBytes();
-        }
-
-        @Override
-        public double[] chunk(int index) {
-            return chunks[index] == null ? null : chunks[index].clone();
-        }
-
-        @Override
-        public void putChunk(int index, double[] chunk) {
-            chunks[index] = chunk.clone();
+        public void putChunk(int index, Chunk chunk) {
+            chunks[index] = chunk.copy();
         }
     }
 }

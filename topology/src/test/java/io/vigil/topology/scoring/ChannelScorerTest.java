@@ -1,0 +1,181 @@
+package io.vigil.topology.scoring;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.avro.LstmArchitecture;
+import io.vigil.topology.release.ActiveModel;
+import io.vigil.topology.release.ModelDescriptor;
+import io.vigil.topology.scoring.lstm.LstmForwardPasses;
+import io.vigil.topology.scoring.lstm.LstmParameters;
+import io.vigil.topology.scoring.telemanom.ThresholdSettings;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The channel scorer against its own stored form: what it writes per point, and that a channel loaded
+ * from its checkpoint and tail at any point scores on exactly as one that never stopped.
+ */
+class ChannelScorerTest {
+
+    private static final LstmArchitecture SHAPE = TestModels.shape(2, 16);
+    private static final ChannelScorer.Rules RULES = new ChannelScorer.Rules(ScoringSettings.DEFAULT,
+            new BaselineDetector(BaselineDetector.Settings.DEFAULT), LstmForwardPasses.best());
+    private static final long MINUTE = 60_000;
+
+    /** A channel's two stores, as maps. */
+    private static final class Stores {
+        final Map<String, byte[]> records = new HashMap<>();
+        final Map<String, byte[]> window = new HashMap<>();
+        int recordWrites;
+        int windowWrites;
+
+        void apply(String channel, byte[] record, List<ChannelScorer.WindowWrite> writes) {
+            for (ChannelScorer.WindowWrite w : writes) {
+                if (w.value() == null) {
+                    window.remove(w.key());
+                } else {
+                    window.put(w.key(), w.value());
+                    windowWrites++;
+                }
+            }
+            if (record != null) {
+                records.put(channel, record);
+                recordWrites++;
+            }
+        }
+
+        Stores copy() {
+            Stores c = new Stores();
+            c.records.putAll(records);
+            c.window.putAll(window);
+            return c;
+        }
+    }
+
+    private static ActiveModel model(int version, ThresholdSettings settings) {
+        byte[] parameters = TestModels.persistenceParameters(SHAPE, version, 0.05);
+        ModelDescriptor d = new ModelDescriptor(version, "sum-" + version, SHAPE, -1.5, 1.5, settings, 0);
+        return new ActiveModel(d, LstmParameters.fromBytes(SHAPE, parameters, LstmParameters.Precision.FLOAT32));
+    }
+
+    private static ChannelScorer.Step step(ChannelScorer s, Stores stores, int i, double value, ActiveModel model) {
+        ChannelScorer.Step step = s.step(i * MINUTE, value, model, stores.window::get, RULES);
+        stores.apply("ch", step.record(), step.windowWrites());
+        return step;
+    }
+
+    @Test
+    void aChannelLoadedAtAnyPointScoresOnExactlyAsOneThatNeverStopped() {
+        ActiveModel model = model(1, TestModels.SMALL);
+        double[] values = LstmScoringTest.series(700, 5, 1.2, 20, 200, 420, 600);
+        ChannelScorer live = ChannelScorer.fresh("ch");
+        Stores stores = new Stores();
+        ChannelScorer.Step[] steps = new ChannelScorer.Step[values.length];
+        Map<Integer, Stores> snapshots = new HashMap<>();
+        int segments = 0;
+        for (int i = 0; i < values.length; i++) {
+            steps[i] = step(live, stores, i, values[i], model);
+            segments += steps[i].changes().size();
+            if (i % 13 == 5 && i + 40 < values.length) {
+                snapshots.put(i, stores.copy());
+            }
+        }
+        assertTrue(segments >= 4, "the series opens and closes segments: " + segments);
+        for (Map.Entry<Integer, Stores> cut : snapshots.entrySet()) {
+            Stores restored = cut.getValue();
+            ChannelScorer.Loaded loaded = ChannelScorer.load("ch", restored.records.get("ch"), model,
+                    restored.window::get, RULES);
+            assertNull(loaded.record(), "replaying a tail decides nothing new");
+            assertTrue(loaded.changes().isEmpty());
+            for (int k = cut.getKey() + 1; k < cut.getKey() + 40; k++) {
+                assertStepsEqual(steps[k], step(loaded.scorer(), restored, k, values[k], model), k);
+            }
+        }
+    }
+
+    private static void assertStepsEqual(ChannelScorer.Step expected, ChannelScorer.Step actual, int k) {
+        assertEquals(expected.verdict(), actual.verdict(), "verdict at " + k);
+        assertEquals(expected.changes(), actual.changes(), "segments at " + k);
+        assertArrayEquals(expected.record(), actual.record(), "record at " + k);
+        assertEquals(expected.windowWrites().size(), actual.windowWrites().size(), "window writes at " + k);
+        for (int w = 0; w < expected.windowWrites().size(); w++) {
+            assertEquals(expected.windowWrites().get(w).key(), actual.windowWrites().get(w).key());
+            assertArrayEquals(expected.windowWrites().get(w).value(), actual.windowWrites().get(w).value());
+        }
+    }
+
+    @Test
+    void anLstmChannelRewritesItsRecordOncePerBatchAndOtherwiseAppendsOneSmallTailEntry() {
+        ThresholdSettings settings = ThresholdSettings.DEFAULT;
+        ActiveModel model = model(1, settings);
+        double[] values = LstmScoringTest.series(5_000, 9, 0, 0);
+        ChannelScorer channel = ChannelScorer.fresh("ch");
+        Stores stores = new Stores();
+        int tailBytes = 0;
+        int tailEntries = 0;
+        for (int i = 0; i < values.length; i++) {
+            ChannelScorer.Step step = step(channel, stores, i, values[i], model);
+            if (step.record() == null) {
+                assertEquals(1, step.windowWrites().size(), "a point without a checkpoint writes one entry");
+                tailBytes += step.windowWrites().get(0).value().length;
+                tailEntries++;
+            }
+        }
+        assertEquals(25, tailBytes / tailEntries);
+        // The first point, two during the 250-step warm-up, then one per batch of 70.
+        int expected = 1 + 250 / ChannelScorer.TAIL_LIMIT + (values.length - 250) / settings.batchSize();
+        assertTrue(Math.abs(stores.recordWrites - expected) <= 1, stores.recordWrites + " records, about " + expected);
+        assertTrue(stores.window.keySet().stream().allMatch(k -> k.startsWith("ch/c") || k.startsWith("ch/t")));
+    }
+
+    @Test
+    void aTailScoredByAModelThatIsGoneKeepsOrderAndLetsTheNextPointReset() {
+        ActiveModel v1 = model(1, TestModels.SMALL);
+        ActiveModel v2 = model(2, TestModels.SMALL);
+        ChannelScorer channel = ChannelScorer.fresh("ch");
+        Stores stores = new Stores();
+        for (int i = 0; i < 15; i++) {
+            step(channel, stores, i, Math.sin(i / 5.0), v1);
+        }
+        ChannelScorer.Loaded loaded = ChannelScorer.load("ch", stores.records.get("ch"), v2, stores.window::get, RULES);
+        ChannelScorer restored = loaded.scorer();
+        assertEquals(14 * MINUTE, restored.lastTime(), "the tail's times are known without its model");
+        assertThrows(PointRefused.class, () -> restored.step(14 * MINUTE, 0, v2, stores.window::get, RULES));
+        ChannelScorer.Step next = restored.step(15 * MINUTE, 0.1, v2, stores.window::get, RULES);
+        assertEquals(ChannelScorer.Reset.MODEL, next.reset());
+        assertEquals(2, next.modelVersion());
+        assertNotNull(next.record());
+    }
+
+    @Test
+    void aRecordReadsBackToTheSameBytesAndAnythingElseIsRefused() {
+        ActiveModel model = model(3, TestModels.SMALL);
+        ChannelScorer channel = ChannelScorer.fresh("ch");
+        Stores stores = new Stores();
+        for (int i = 0; i < 200; i++) {
+            step(channel, stores, i, Math.sin(i / 7.0), model);
+        }
+        byte[] record = stores.records.get("ch");
+        assertArrayEquals(record, ChannelCodec.record(ChannelCodec.record("ch", record)));
+        assertThrows(IllegalArgumentException.class, () -> ChannelCodec.record("ch", new byte[0]));
+        assertThrows(IllegalArgumentException.class, () -> ChannelCodec.record("ch", Arrays.copyOf(record, record.length - 1)));
+        assertThrows(IllegalArgumentException.class, () -> ChannelCodec.record("ch", Arrays.copyOf(record, record.length + 4)));
+        byte[] otherFormat = record.clone();
+        otherFormat[0] = 2;
+        assertThrows(IllegalArgumentException.class, () -> ChannelCodec.record("ch", otherFormat));
+
+        ChannelScorer baseline = ChannelScorer.fresh("plain");
+        baseline.step(0, 1.0, null, key -> null, RULES);
+        byte[] small = baseline.step(MINUTE, 2.0, null, key -> null, RULES).record();
+        assertArrayEquals(small, ChannelCodec.record(ChannelCodec.record("plain", small)));
+        assertEquals(2, ChannelCodec.record("plain", small).baseline().count());
+    }
+}
