@@ -56,16 +56,6 @@ public final class LstmState {
         return layers() == parameters.layers() && units() == parameters.units();
     }
 
-    /** An independent copy, e.g. to forecast ahead without disturbing the channel. */
-    public LstmState copy() {
-        LstmState copy = new LstmState(layers(), units());
-        for (int l = 0; l < layers(); l++) {
-            System.arraycopy(h[l], 0, copy.h[l], 0, units());
-            System.arraycopy(c[l], 0, copy.c[l], 0, units());
-        }
-        return copy;
-    }
-
     /** Sets one unit of one layer, e.g. when a stored state is read back. */
     public void restore(int layer, int unit, float hidden, float cell) {
         h[layer][unit] = hidden;

@@ -61,8 +61,4 @@ public final class Chunk {
         System.arraycopy(values, 0, windowValues, at, values.length);
         System.arraycopy(times, 0, windowTimes, at, times.length);
     }
-
-    public Chunk copy() {
-        return new Chunk(errors.clone(), values.clone(), times.clone());
-    }
 }

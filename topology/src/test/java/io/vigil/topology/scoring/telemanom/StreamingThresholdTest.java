@@ -277,12 +277,25 @@ class StreamingThresholdTest {
 
         @Override
         public Chunk chunk(int index) {
-            return chunks[index] == null ? null : chunks[index].copy();
+            return chunks[index] == null ? null : copy(chunks[index]);
         }
 
         @Override
         public void putChunk(int index, Chunk chunk) {
-            chunks[index] = chunk.copy();
+            chunks[index] = copy(chunk);
+        }
+
+        private static Chunk copy(Chunk chunk) {
+            int n = chunk.size();
+            double[] errors = new double[n];
+            double[] values = new double[n];
+            long[] times = new long[n];
+            for (int i = 0; i < n; i++) {
+                errors[i] = chunk.error(i);
+                values[i] = chunk.value(i);
+                times[i] = chunk.time(i);
+            }
+            return Chunk.of(errors, values, times);
         }
     }
 }

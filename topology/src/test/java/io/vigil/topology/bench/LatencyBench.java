@@ -1,0 +1,204 @@
+package io.vigil.topology.bench;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.avro.ChannelScore;
+import io.vigil.schemas.Topics;
+import io.vigil.schemas.serde.AvroSerde;
+import io.vigil.topology.TopologyConfig;
+import io.vigil.topology.VigilTopology;
+import io.vigil.topology.it.EmbeddedKafka;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The scorer's latency under a steady live load, on one in-process broker: a producer sends the
+ * fleet's points at a fixed rate (round by round, so each channel gets {@code rate / channels}
+ * points per second) while the scorer runs, and a read_committed consumer of the scores topic, as the
+ * bridge reads it, sees each point's score. Latency is the consumer's {@link System#nanoTime} when
+ * the score arrives minus the producer's just before it sent the point: one clock, this JVM's. It
+ * covers the producer's batching, the scorer and the commit that makes the score visible
+ * ({@code commit.interval.ms}), and the consumer's fetch.
+ *
+ * <p>First {@code history} rounds are pre-loaded and scored as fast as the scorer goes (by default
+ * until every channel's first threshold window has closed), so the measured points meet a warm JVM
+ * and channels in their steady state.
+ */
+final class LatencyBench {
+
+    static final int DEFAULT_RATE = 5000;
+    static final int DEFAULT_SECONDS = 60;
+
+    private static final String APPLICATION_ID = "bench-latency";
+    /** How long the scorer may take to score the history. */
+    private static final Duration HISTORY_LIMIT = Duration.ofMinutes(30);
+    /** How long after the last send the last scores may take before the missing ones are reported as such. */
+    private static final Duration DRAIN = Duration.ofSeconds(60);
+    /** The paced producer sends whatever is due, then sleeps this long. */
+    private static final long PACE_NANOS = 200_000;
+    /** The reader's longest wait for a fetch; short, so that its waiting adds nothing to the latency. */
+    private static final int FETCH_MAX_WAIT_MS = 10;
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration READY_LIMIT = Duration.ofSeconds(30);
+
+    private LatencyBench() {}
+
+    static void run(PrintStream report, int channels, int rate, int seconds, int history) throws Exception {
+        long total = (long) rate * seconds;
+        int pacedRounds = (int) ((total + channels - 1) / channels);
+        Path stateDir = Files.createTempDirectory("vigil-bench");
+        try (EmbeddedKafka kafka = new EmbeddedKafka();
+             Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            kafka.createTopics(Bench.PARTITIONS);
+            TopologyConfig config = Bench.scorerConfig(kafka.bootstrapServers(), stateDir, APPLICATION_ID, channels, Map.of());
+            report.printf(Locale.ROOT, "latency bench: %,d channels, %,d points/s for %d s (%,d points) after %,d rounds of history,"
+                    + " one in-process broker, %d partitions; %s%n", channels, rate, seconds, total, history,
+                    Bench.PARTITIONS, Bench.describe(config));
+            long t0 = Fleet.startFor(history + pacedRounds);
+            try (Fleet bulk = Fleet.bulk(kafka.bootstrapServers(), config, channels, t0)) {
+                bulk.load(history, report);
+            }
+            try (KafkaStreams streams = new KafkaStreams(VigilTopology.build(config, new SimpleMeterRegistry()),
+                    config.streamsProperties());
+                 Fleet live = Fleet.live(kafka.bootstrapServers(), config, channels, t0)) {
+                long started = System.nanoTime();
+                streams.start();
+                new GroupProgress(admin, APPLICATION_ID, Topics.MODELS.name()).awaitEnd(HISTORY_LIMIT);
+                new GroupProgress(admin, APPLICATION_ID, Topics.TELEMETRY.name()).awaitEnd(HISTORY_LIMIT);
+                report.printf(Locale.ROOT, "history scored in %.1f s%n", (System.nanoTime() - started) / 1e9);
+
+                AtomicLongArray sent = new AtomicLongArray((int) total);
+                long[] latency = new long[(int) total];
+                Arrays.fill(latency, -1);
+                ScoreReader reader = new ScoreReader(kafka.bootstrapServers(), config, live, history, sent, latency);
+                Thread readerThread = new Thread(reader, "bench-score-reader");
+                readerThread.start();
+                reader.awaitReady();
+
+                long sendStarted = System.nanoTime();
+                int next = 0;
+                while (next < total) {
+                    long due = Math.min(total, (System.nanoTime() - sendStarted) * rate / 1_000_000_000L + 1);
+                    for (; next < due; next++) {
+                        sent.set(next, System.nanoTime());
+                        live.sendPoint(history + next / channels, next % channels);
+                    }
+                    LockSupport.parkNanos(PACE_NANOS);
+                }
+                live.flush();
+                double sendSeconds = (System.nanoTime() - sendStarted) / 1e9;
+                report.printf(Locale.ROOT, "sent %,d points in %.1f s (%,.0f points/s)%n", total, sendSeconds, total / sendSeconds);
+
+                long drainEnd = System.nanoTime() + DRAIN.toNanos();
+                while (reader.received() < total && System.nanoTime() < drainEnd) {
+                    Thread.sleep(POLL.toMillis());
+                }
+                reader.stop();
+                readerThread.join();
+                streams.close(Duration.ofSeconds(30));
+
+                long[] seen = Arrays.stream(latency).filter(l -> l >= 0).sorted().toArray();
+                report.printf(Locale.ROOT, "received %,d of %,d scores (read_committed)%s%n", seen.length, total,
+                        seen.length < total ? String.format(Locale.ROOT, "; the rest not within %d s of the last send", DRAIN.toSeconds()) : "");
+                if (seen.length == 0) {
+                    throw new IllegalStateException("no score arrived");
+                }
+                report.printf(Locale.ROOT, "latency from send to visible score: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                        percentile(seen, 0.50) / 1e6, percentile(seen, 0.99) / 1e6, seen[seen.length - 1] / 1e6);
+            }
+        } finally {
+            Utils.delete(stateDir.toFile());
+        }
+    }
+
+    /** The nearest-rank percentile of sorted values. */
+    private static long percentile(long[] sorted, double p) {
+        return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    /**
+     * Reads the scores topic from its end (so no history score) and, for each paced point's score,
+     * records its latency by point index: round and channel, from the score's event time and id.
+     */
+    private static final class ScoreReader implements Runnable {
+        private final KafkaConsumer<byte[], ChannelScore> consumer;
+        private final Fleet fleet;
+        private final int history;
+        private final AtomicLongArray sent;
+        private final long[] latency;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final CountDownLatch ready = new CountDownLatch(1);
+        private volatile long received;
+
+        ScoreReader(String bootstrap, TopologyConfig config, Fleet fleet, int history, AtomicLongArray sent, long[] latency) {
+            Map<String, Object> p = new HashMap<>();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
+            this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                    AvroSerde.configured(ChannelScore.class, config.serdeConfig(), false).deserializer());
+            this.fleet = fleet;
+            this.history = history;
+            this.sent = sent;
+            this.latency = latency;
+        }
+
+        @Override
+        public void run() {
+            try (consumer) {
+                List<TopicPartition> partitions = consumer.partitionsFor(Topics.SCORES.name()).stream()
+                        .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToEnd(partitions);
+                partitions.forEach(consumer::position);
+                ready.countDown();
+                while (running.get()) {
+                    var records = consumer.poll(POLL);
+                    long now = System.nanoTime();
+                    for (ConsumerRecord<byte[], ChannelScore> r : records) {
+                        int index = (fleet.round(r.value().getEventTime().toEpochMilli()) - history) * fleet.channels()
+                                + Fleet.channelNumber(r.value().getChannelId());
+                        if (index >= 0 && index < latency.length && latency[index] < 0) {
+                            latency[index] = now - sent.get(index);
+                            received++;
+                        }
+                    }
+                }
+            }
+        }
+
+        void awaitReady() throws InterruptedException {
+            if (!ready.await(READY_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the score reader did not reach the end of " + Topics.SCORES.name()
+                        + " within " + READY_LIMIT);
+            }
+        }
+
+        long received() {
+            return received;
+        }
+
+        void stop() {
+            running.set(false);
+        }
+    }
+}
