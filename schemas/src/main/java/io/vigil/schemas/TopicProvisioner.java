@@ -130,6 +130,9 @@ public final class TopicProvisioner {
         }
     }
 
+    private static final String LOG_APPEND_TIME = "LogAppendTime";
+    private static final String CREATE_TIME = "CreateTime";
+
     private final Admin admin;
 
     public TopicProvisioner(Admin admin) {
@@ -259,8 +262,8 @@ public final class TopicProvisioner {
         throw new IncompatibleTopicsException(mismatches, hint);
     }
 
-    /** Settings of an existing topic that differ from the layout without breaking Vigil. */
-    private static List<String> notes(Topics.Spec spec, Layout layout, Existing topic) {
+    /** Settings of an existing topic that differ from the layout without breaking Vigil at once. */
+    static List<String> notes(Topics.Spec spec, Layout layout, Existing topic) {
         List<String> notes = new ArrayList<>();
         if (!Topics.CHANNEL_KEYED.contains(spec) && topic.partitions() != layout.partitionsOf(spec)) {
             notes.add(layout.partitionsOf(spec) + " partitions asked for");
@@ -271,6 +274,13 @@ public final class TopicProvisioner {
         String minIsr = topic.config().get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
         if (minIsr != null && !minIsr.equals(Integer.toString(layout.minInsyncReplicas()))) {
             notes.add("min.insync.replicas is " + minIsr + ", " + layout.minInsyncReplicas() + " asked for");
+        }
+        String stamp = topic.config().getOrDefault(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, CREATE_TIME);
+        if (Topics.STAMPED_ON_ARRIVAL.contains(spec) && !stamp.equals(LOG_APPEND_TIME)) {
+            notes.add(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG + " is " + stamp + ", " + LOG_APPEND_TIME
+                    + " asked for: time retention counts from the records' own times, so records dated older than"
+                    + " retention.ms (a replay of history, a backfill) are deleted at the broker's next retention check,"
+                    + " possibly before they are read");
         }
         String allowance = configOf(spec).get(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG);
         String actual = topic.config().get(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG);
@@ -325,11 +335,17 @@ public final class TopicProvisioner {
         return spec.equals(Topics.SCHEMAS) ? 1 : partitions;
     }
 
-    /** Topic configuration Vigil needs on {@code spec}: compaction, and the event-time allowance. */
+    /**
+     * Topic configuration Vigil needs on {@code spec}: compaction, arrival stamps where
+     * {@link Topics#STAMPED_ON_ARRIVAL} says so, and the event-time allowance.
+     */
     public static Map<String, String> configOf(Topics.Spec spec) {
         Map<String, String> config = new java.util.HashMap<>();
         if (spec.compacted()) {
             config.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        }
+        if (Topics.STAMPED_ON_ARRIVAL.contains(spec)) {
+            config.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, LOG_APPEND_TIME);
         }
         if (!spec.equals(Topics.SCHEMAS)) {
             config.put(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, Long.toString(Long.MAX_VALUE));

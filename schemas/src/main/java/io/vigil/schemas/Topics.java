@@ -36,6 +36,19 @@ public final class Topics {
     /** Topics that are keyed by channel and must share one partition count. */
     public static final List<Spec> CHANNEL_KEYED = List.of(TELEMETRY, SCORES, ANOMALIES, MODELS, LABELS);
 
+    /**
+     * Topics whose records the broker stamps on arrival ({@code message.timestamp.type=LogAppendTime}).
+     * Producers stamp points and labels with their event time, which a replay or a backfill puts months
+     * or years in the past; a broker's time retention deletes a segment whose newest timestamp is older
+     * than {@code retention.ms} at its next check, so history would be deleted within minutes, before it
+     * is scored. Stamped on arrival, retention counts from arrival; the record keeps its event time
+     * inside. What the scorer writes carries its input's timestamp, so scores and anomalies count from
+     * the point's arrival too; dead letters are stamped on arrival as well, because a refused heartbeat
+     * keeps the time its sender gave it. Heartbeats keep their sender's time: liveness in stream time is
+     * measured in it.
+     */
+    public static final List<Spec> STAMPED_ON_ARRIVAL = List.of(TELEMETRY, LABELS, DEAD_LETTERS);
+
     public static List<Spec> all() {
         return List.of(TELEMETRY, HEARTBEATS, SCORES, ANOMALIES, NODE_STATUS, MODELS, MODEL_VERSIONS, LABELS, DEAD_LETTERS,
                 SCHEMAS);

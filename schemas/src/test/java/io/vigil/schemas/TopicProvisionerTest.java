@@ -107,6 +107,34 @@ class TopicProvisionerTest {
     }
 
     @Test
+    void telemetryLabelsAndDeadLettersAreStampedOnArrivalAndNothingElseIs() {
+        for (Topics.Spec spec : Topics.all()) {
+            String stamp = LAYOUT.configOf(spec).get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+            boolean onArrival = spec.equals(Topics.TELEMETRY) || spec.equals(Topics.LABELS)
+                    || spec.equals(Topics.DEAD_LETTERS);
+            assertEquals(onArrival ? "LogAppendTime" : null, stamp, spec.name());
+        }
+    }
+
+    @Test
+    void anExistingTelemetryTopicStampedByItsProducersIsLeftWithANoteThatRetentionCanDeleteHistory() {
+        Map<String, String> config = new HashMap<>(LAYOUT.configOf(Topics.TELEMETRY));
+        config.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
+        List<String> notes = TopicProvisioner.notes(Topics.TELEMETRY, LAYOUT, new Existing(12, 3, config));
+        assertEquals(1, notes.size(), notes.toString());
+        assertTrue(notes.get(0).startsWith("message.timestamp.type is CreateTime, LogAppendTime asked for"), notes.get(0));
+        assertTrue(notes.get(0).contains("deleted at the broker's next retention check"), notes.get(0));
+
+        List<String> asCreated = TopicProvisioner.notes(Topics.TELEMETRY, LAYOUT,
+                new Existing(12, 3, LAYOUT.configOf(Topics.TELEMETRY)));
+        assertEquals(List.of(), asCreated);
+        Map<String, String> scores = new HashMap<>(LAYOUT.configOf(Topics.SCORES));
+        scores.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
+        assertEquals(List.of(), TopicProvisioner.notes(Topics.SCORES, LAYOUT, new Existing(12, 3, scores)),
+                "scores carry their point's arrival time already");
+    }
+
+    @Test
     void aLayoutWithMoreInSyncReplicasThanReplicasIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Layout(12, (short) 1, 2));
         assertTrue(e.getMessage().contains("min.insync.replicas"), e.getMessage());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.avro.ChannelScore;
+import io.vigil.avro.DeadLetter;
 import io.vigil.avro.Detector;
 import io.vigil.avro.ModelRelease;
 import io.vigil.config.ConnectionCheck;
@@ -154,7 +155,7 @@ class SecuredClusterIT {
         ServiceProcess replay = start("replay", "replay-producer", "io.vigil.replay.ReplayProducer",
                 env(saslSettings(ServiceAccess.Service.REPLAY, ""), Map.of()), List.of("--speed", "0", csv.toString()));
         assertEquals(0, awaitExit(replay, WAIT), log(replay));
-        List<ChannelScore> scores = awaitScores(POINTS, s -> true);
+        List<ChannelScore> scores = awaitOutcomes(POINTS, scorer);
         assertEquals(POINTS, scores.size(), "one score per point over SASL_SSL");
         assertTrue(scores.stream().allMatch(s -> s.getDetector() == Detector.BASELINE));
         assertTrue(scorer.isAlive(), log(scorer));
@@ -184,7 +185,7 @@ class SecuredClusterIT {
                 env(saslSettings(ServiceAccess.Service.REPLAY, ""), Map.of()),
                 List.of("--speed", "0", "--align-now", csv.toString()));
         assertEquals(0, awaitExit(again, WAIT), log(again));
-        List<ChannelScore> second = awaitScores(2 * POINTS, s -> true);
+        List<ChannelScore> second = awaitOutcomes(2 * POINTS, scorer);
         assertEquals(2 * POINTS, second.size());
         assertTrue(second.subList(POINTS, 2 * POINTS).stream().allMatch(s -> s.getDetector() == Detector.LSTM),
                 "after the release every point is the model's");
@@ -299,16 +300,31 @@ class SecuredClusterIT {
         }
     }
 
-    private List<ChannelScore> awaitScores(int expected, Predicate<ChannelScore> filter) throws InterruptedException {
+    /**
+     * The scores once every point sent so far has its outcome (a score or a dead letter), or when the
+     * wait is over; a shortfall or a dead letter fails with the points missing, the dead letters and
+     * the scorer's log, so a failure says where the points went.
+     */
+    private List<ChannelScore> awaitOutcomes(int points, ServiceProcess scorer) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         List<ChannelScore> scores;
+        List<DeadLetter> letters;
         do {
-            scores = readAll(Topics.SCORES.name(), ChannelScore.class).stream().filter(filter).toList();
-            if (scores.size() >= expected) {
-                return scores;
+            scores = readAll(Topics.SCORES.name(), ChannelScore.class);
+            letters = readAll(Topics.DEAD_LETTERS.name(), DeadLetter.class);
+            if (scores.size() + letters.size() >= points) {
+                break;
             }
             Thread.sleep(500);
         } while (System.nanoTime() < deadline);
+        if (scores.size() != points || !letters.isEmpty()) {
+            throw new AssertionError(points + " points sent, " + scores.size() + " scores and " + letters.size()
+                    + " dead letters committed; dead letters: " + letters.stream()
+                    .map(d -> d.getReason() + " at " + d.getOriginTopic() + "-" + d.getOriginPartition() + "@"
+                            + d.getOriginOffset() + ": " + d.getDetail()).toList()
+                    + "; last scored: " + (scores.isEmpty() ? "none" : scores.get(scores.size() - 1).getEventTime())
+                    + log(scorer));
+        }
         return scores;
     }
 

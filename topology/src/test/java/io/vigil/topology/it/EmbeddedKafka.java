@@ -31,6 +31,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     private boolean closed;
 
     public EmbeddedKafka() throws Exception {
+        this(Map.of());
+    }
+
+    /** A broker with {@code brokerSettings} on top of the single-node ones. */
+    public EmbeddedKafka(Map<String, String> brokerSettings) throws Exception {
         Map<String, Short> features = Feature.PRODUCTION_FEATURES.stream()
                 .filter(f -> f != Feature.KRAFT_VERSION)
                 .collect(Collectors.toMap(Feature::featureName,
@@ -42,7 +47,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
                 .build();
-        cluster = new KafkaClusterTestKit.Builder(nodes)
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+        brokerSettings.forEach(builder::setConfigProp);
+        cluster = builder
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")
