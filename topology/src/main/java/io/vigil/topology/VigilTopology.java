@@ -101,14 +101,16 @@ public final class VigilTopology {
                 () -> new ScoringProcessor(scoringStores, baseline, config.scoring(), modelCache, deadLetters,
                         SCORES_SINK, ANOMALIES_SINK, meters),
                 INTAKE);
-        // Cached: a channel's record and current chunk are rewritten on every point, but reach RocksDB and
-        // the changelog once per commit, however many points of the channel the commit interval held.
+        // Cached: a channel's record is read on every point, and a baseline channel rewrites it on every
+        // point; the cache takes those to RocksDB and the changelog once per commit.
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(CHANNEL_STATE_STORE), Serdes.String(), Serdes.ByteArray())
                 .withCachingEnabled(), SCORER);
+        // Not cached: each key (a tail slot, a chunk) is written once per batch of its channel, so a
+        // commit never holds two writes of one key, and the cache would only add its bookkeeping.
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(WINDOW_STORE), Serdes.String(), Serdes.ByteArray())
-                .withCachingEnabled(), SCORER);
+                .withCachingDisabled(), SCORER);
         topology.addSink(SCORES_SINK, Topics.SCORES.name(), new StringSerializer(), scoreSerde.serializer(), SCORER);
         topology.addSink(ANOMALIES_SINK, Topics.ANOMALIES.name(), new StringSerializer(), anomalySerde.serializer(),
                 SCORER);
