@@ -30,8 +30,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param streamThreads stream threads in this instance
  * @param replicationFactor replication of changelog and repartition topics (1 for one local broker)
  * @param commitIntervalMs how often transactions commit; bounds end-to-end latency under exactly-once
- * @param storeCacheBytes Kafka Streams' record cache over the scorer's stores, shared by the instance's
- *     threads ({@code statestore.cache.max.bytes}); 0 sends every write to RocksDB and the changelog
+ * @param storeCacheBytes Kafka Streams' record cache over the channel-state store, shared by the
+ *     instance's threads ({@code statestore.cache.max.bytes}); 0 sends every write to RocksDB and the
+ *     changelog
  * @param metricsPort port of the Prometheus endpoint, 0 to disable it
  * @param baseline settings of the fallback detector for channels without a model
  * @param scoring model cache, weight precision and the long-gap rule of the LSTM scorer

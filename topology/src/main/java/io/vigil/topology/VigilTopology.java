@@ -106,8 +106,9 @@ public final class VigilTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(CHANNEL_STATE_STORE), Serdes.String(), Serdes.ByteArray())
                 .withCachingEnabled(), SCORER);
-        // Not cached: each key (a tail slot, a chunk) is written once per batch of its channel, so a
-        // commit never holds two writes of one key, and the cache would only add its bookkeeping.
+        // Not cached: each key (a tail slot, a chunk) is written once per batch of its channel, so only a
+        // channel with more than a batch of points in one commit writes a key twice in it; for the rest
+        // the cache would only add its bookkeeping.
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(WINDOW_STORE), Serdes.String(), Serdes.ByteArray())
                 .withCachingDisabled(), SCORER);

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes points to {@code vigil.telemetry}, labels to {@code vigil.labels} (both keyed by channel id)
  * and heartbeats to {@code vigil.heartbeats} (keyed by node id), each with its event time as the record
- * timestamp.
+ * timestamp (Vigil's telemetry and labels topics replace it with the arrival time, so that retention
+ * counts from arrival).
  *
  * <p>Decisions: schemas are registered, and the broker asked for the topics' metadata, before anything
  * is sent ({@link #connect}), so a registry or broker that is away fails the run at once with a clear
