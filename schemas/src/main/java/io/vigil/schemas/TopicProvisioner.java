@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -129,9 +130,6 @@ public final class TopicProvisioner {
             return config.getOrDefault(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
         }
     }
-
-    private static final String LOG_APPEND_TIME = "LogAppendTime";
-    private static final String CREATE_TIME = "CreateTime";
 
     private final Admin admin;
 
@@ -275,9 +273,11 @@ public final class TopicProvisioner {
         if (minIsr != null && !minIsr.equals(Integer.toString(layout.minInsyncReplicas()))) {
             notes.add("min.insync.replicas is " + minIsr + ", " + layout.minInsyncReplicas() + " asked for");
         }
-        String stamp = topic.config().getOrDefault(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, CREATE_TIME);
-        if (Topics.STAMPED_ON_ARRIVAL.contains(spec) && !stamp.equals(LOG_APPEND_TIME)) {
-            notes.add(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG + " is " + stamp + ", " + LOG_APPEND_TIME
+        String stamp = topic.config().getOrDefault(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG,
+                TimestampType.CREATE_TIME.name);
+        String onArrival = TimestampType.LOG_APPEND_TIME.name;
+        if (Topics.STAMPED_ON_ARRIVAL.contains(spec) && !stamp.equals(onArrival)) {
+            notes.add(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG + " is " + stamp + ", " + onArrival
                     + " asked for: time retention counts from the records' own times, so records dated older than"
                     + " retention.ms (a replay of history, a backfill) are deleted at the broker's next retention check,"
                     + " possibly before they are read");
@@ -345,7 +345,7 @@ public final class TopicProvisioner {
             config.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         }
         if (Topics.STAMPED_ON_ARRIVAL.contains(spec)) {
-            config.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, LOG_APPEND_TIME);
+            config.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, TimestampType.LOG_APPEND_TIME.name);
         }
         if (!spec.equals(Topics.SCHEMAS)) {
             config.put(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, Long.toString(Long.MAX_VALUE));

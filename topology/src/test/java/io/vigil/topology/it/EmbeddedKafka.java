@@ -1,7 +1,10 @@
 package io.vigil.topology.it;
 
+import io.vigil.config.Settings;
 import io.vigil.schemas.TopicProvisioner;
 import io.vigil.schemas.Topics;
+import io.vigil.topology.TopologyConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,7 +15,9 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -69,9 +74,31 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Creates Vigil's topics with {@code partitions} partitions and waits for their leaders. */
     public void createTopics(int partitions) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+        try (Admin admin = admin()) {
             new TopicProvisioner(admin).ensure(Topics.all(), partitions, (short) 1, Duration.ofSeconds(30));
         }
+    }
+
+    public Admin admin() {
+        return Admin.create(Map.of("bootstrap.servers", bootstrapServers()));
+    }
+
+    /** A producer of raw bytes as Vigil's producers send: idempotent, acks=all. */
+    public KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers(), "enable.idempotence", true,
+                "acks", "all"), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * The scorer's configuration on this broker, every other setting at its default: the schema
+     * registry is the in-memory one of {@code registryScope}, the application id a fresh one.
+     */
+    public TopologyConfig scorerConfig(Path stateDir, String registryScope) {
+        return TopologyConfig.from(Settings.of(Map.of(
+                "vigil.bootstrap.servers", bootstrapServers(),
+                "vigil.schema.registry.url", "mock://" + registryScope,
+                "vigil.state.dir", stateDir.toString(),
+                "vigil.application.id", "vigil-it-" + UUID.randomUUID())));
     }
 
     /**

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.avro.ChannelScore;
 import io.vigil.avro.TelemetryPoint;
-import io.vigil.config.Settings;
 import io.vigil.schemas.Topics;
 import io.vigil.schemas.registry.MockSchemaRegistry;
 import io.vigil.schemas.serde.AvroSerde;
@@ -29,7 +28,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,7 +58,7 @@ class RetentionIntegrationTest {
     static void startBroker() throws Exception {
         kafka = new EmbeddedKafka(Map.of("log.retention.check.interval.ms", "200", "log.initial.task.delay.ms", "0"));
         kafka.createTopics(1);
-        try (Admin admin = admin()) {
+        try (Admin admin = kafka.admin()) {
             admin.createTopics(List.of(new NewTopic(CONTROL, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
     }
@@ -73,11 +71,7 @@ class RetentionIntegrationTest {
     @Test
     void historyReplayedWithItsOwnTimesOutlivesRetentionAndIsScoredInFull() throws Exception {
         String scope = "retention-" + UUID.randomUUID();
-        TopologyConfig config = TopologyConfig.from(Settings.of(Map.of(
-                "vigil.bootstrap.servers", kafka.bootstrapServers(),
-                "vigil.schema.registry.url", "mock://" + scope,
-                "vigil.state.dir", stateDir.toString(),
-                "vigil.application.id", "vigil-retention-" + UUID.randomUUID())));
+        TopologyConfig config = kafka.scorerConfig(stateDir, scope);
         long sentFrom = System.currentTimeMillis();
         produceHistory(config);
 
@@ -97,7 +91,7 @@ class RetentionIntegrationTest {
             }
 
             // One more record the producer dates in the past, and its deletion: a check after the scores were written.
-            try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
                 producer.send(new ProducerRecord<>(CONTROL, null, HISTORY, key(), new byte[] {1})).get();
             }
             awaitEarliest(CONTROL, POINTS + 1);
@@ -117,7 +111,7 @@ class RetentionIntegrationTest {
     /** The channel's points, each stamped with its event time as the replay producer does, and a copy of each to the control topic. */
     private void produceHistory(TopologyConfig config) throws Exception {
         var points = AvroSerde.configured(TelemetryPoint.class, config.serdeConfig(), false).serializer();
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
             for (int i = 0; i < POINTS; i++) {
                 long time = HISTORY + 60_000L * i;
                 TelemetryPoint point = TelemetryPoint.newBuilder().setChannelId(CHANNEL).setSource("history")
@@ -170,18 +164,9 @@ class RetentionIntegrationTest {
 
     private static long offset(String topic, OffsetSpec spec) throws Exception {
         TopicPartition tp = new TopicPartition(topic, 0);
-        try (Admin admin = admin()) {
+        try (Admin admin = kafka.admin()) {
             return admin.listOffsets(Map.of(tp, spec)).partitionResult(tp).get(30, TimeUnit.SECONDS).offset();
         }
-    }
-
-    private static Admin admin() {
-        return Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer() {
-        return new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(), "enable.idempotence", true,
-                "acks", "all"), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     private static byte[] key() {

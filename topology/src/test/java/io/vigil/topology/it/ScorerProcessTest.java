@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.vigil.config.ConnectionCheck;
-import io.vigil.schemas.TopicProvisioner;
 import io.vigil.schemas.Topics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -24,8 +23,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -50,9 +47,7 @@ class ScorerProcessTest {
     @BeforeAll
     static void startBroker() throws Exception {
         kafka = new EmbeddedKafka();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            new TopicProvisioner(admin).ensure(Topics.all(), 2, (short) 1, Duration.ofSeconds(30));
-        }
+        kafka.createTopics(2);
     }
 
     @AfterAll

@@ -11,7 +11,6 @@ import io.vigil.avro.Detector;
 import io.vigil.avro.LstmArchitecture;
 import io.vigil.avro.ModelRelease;
 import io.vigil.avro.TelemetryPoint;
-import io.vigil.config.Settings;
 import io.vigil.schemas.Topics;
 import io.vigil.schemas.registry.MockSchemaRegistry;
 import io.vigil.schemas.serde.AvroSerde;
@@ -23,11 +22,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,11 +61,7 @@ class ScoringIntegrationTest {
     @Test
     void everyPointBecomesExactlyOneScoreAndBadRecordsBecomeDeadLetters() throws Exception {
         String scope = "it-" + UUID.randomUUID();
-        TopologyConfig config = TopologyConfig.from(Settings.of(Map.of(
-                "vigil.bootstrap.servers", kafka.bootstrapServers(),
-                "vigil.schema.registry.url", "mock://" + scope,
-                "vigil.state.dir", stateDir.toString(),
-                "vigil.application.id", "vigil-it-" + UUID.randomUUID())));
+        TopologyConfig config = kafka.scorerConfig(stateDir, scope);
 
         KafkaStreams streams = new KafkaStreams(VigilTopology.build(config, new SimpleMeterRegistry()),
                 config.streamsProperties());
@@ -118,7 +111,7 @@ class ScoringIntegrationTest {
                 TestModels.SMALL).build();
         ModelRelease tampered = TestModels.champion("ch-1", 1, shape, TestModels.randomParameters(shape, 2), -1, 2,
                 TestModels.SMALL).setChecksum(champion.getChecksum()).build();
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
             for (ModelRelease release : List.of(champion, tampered)) {
                 producer.send(new ProducerRecord<>(Topics.MODELS.name(), null, 1_600_000_000_000L,
                         key(release.getChannelId()), releases.serialize(Topics.MODELS.name(), release))).get();
@@ -126,19 +119,11 @@ class ScoringIntegrationTest {
         }
     }
 
-    private KafkaProducer<byte[], byte[]> producer() {
-        Map<String, Object> props = Map.of(
-                "bootstrap.servers", kafka.bootstrapServers(),
-                "enable.idempotence", true,
-                "acks", "all");
-        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
     /** Produces the good points of every channel with three bad records in between; returns the good count. */
     private int produce(TopologyConfig config) {
         var pointSerializer = AvroSerde.configured(TelemetryPoint.class, config.serdeConfig(), false).serializer();
         int count = 0;
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
             for (int i = 0; i < POINTS_PER_CHANNEL; i++) {
                 for (int c = 0; c < CHANNELS; c++) {
                     String channel = "ch-" + c;
