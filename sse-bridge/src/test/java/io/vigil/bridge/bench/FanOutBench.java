@@ -3,6 +3,7 @@ package io.vigil.bridge.bench;
 import io.vigil.avro.ChannelScore;
 import io.vigil.bridge.testing.Producer;
 import io.vigil.topology.it.EmbeddedKafka;
+import io.vigil.topology.it.RegistryEndpoint;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -55,7 +56,7 @@ public final class FanOutBench {
         long started = System.nanoTime();
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         try (EmbeddedKafka kafka = new EmbeddedKafka();
-             RegistryServer registry = new RegistryServer(scope);
+             RegistryEndpoint registry = new RegistryEndpoint(scope);
              Producer producer = new Producer(kafka.bootstrapServers(), "mock://" + scope, 5)) {
             kafka.createTopics(PARTITIONS);
             int port = freePort();

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code scripts/bench}'s entry point: {@code ratio} ({@link RatioBench}) or {@code latency}
- * ({@link LatencyBench}), each with {@code --name value} options. The report goes to standard output;
+ * {@code scripts/bench}'s entry point: {@code ratio} ({@link RatioBench}), {@code latency} or
+ * {@code browser} ({@link LatencyBench}, to the scores topic or on through the bridge), each with {@code --name value} options. The report goes to standard output;
  * everything else that would go there (Kafka's logs, the broker's start-up chatter) goes to standard
  * error, which the script keeps in a file, so the report's last line is the headline.
  */
@@ -27,6 +27,7 @@ public final class Bench {
     private static final String USAGE = """
             usage: bench ratio --channels N [--points P]
                    bench latency --channels N --rate R [--seconds S] [--history H]
+                   bench browser --channels N --rate R [--seconds S] [--history H]
             """;
 
     private Bench() {}
@@ -43,12 +44,12 @@ public final class Bench {
                 int channels = options.getOrDefault("channels", RatioBench.DEFAULT_CHANNELS);
                 RatioBench.run(report, channels, options.getOrDefault("points", RatioBench.defaultPoints(channels)));
             }
-            case "latency" -> {
+            case "latency", "browser" -> {
                 known(options, Set.of("channels", "rate", "seconds", "history"));
                 LatencyBench.run(report, options.getOrDefault("channels", RatioBench.DEFAULT_CHANNELS),
                         options.getOrDefault("rate", LatencyBench.DEFAULT_RATE),
                         options.getOrDefault("seconds", LatencyBench.DEFAULT_SECONDS),
-                        options.getOrDefault("history", Fleet.THRESHOLD_ROUNDS));
+                        options.getOrDefault("history", Fleet.THRESHOLD_ROUNDS), args[0].equals("browser"));
             }
             default -> fail("unknown command '" + args[0] + "'\n" + USAGE);
         }

@@ -10,7 +10,6 @@ import java.util.stream.Stream;
 /** What a run leaves in memory and on disk. */
 final class Footprint {
 
-    private static final Path STATUS = Path.of("/proc/self/status");
     private static final String PEAK_RSS = "VmHWM:";
     private static final String ROCKSDB_DIR = "rocksdb";
 
@@ -18,10 +17,20 @@ final class Footprint {
 
     /** Peak resident memory of this process so far ({@code VmHWM}), in bytes, or -1 where /proc is missing. */
     static long peakRssBytes() throws IOException {
-        if (!Files.isReadable(STATUS)) {
+        return peakRssBytes(Path.of("/proc/self/status"));
+    }
+
+    /** Peak resident memory of process {@code pid} so far, in MiB, or -1 where /proc is missing. */
+    static long peakRssMiB(long pid) throws IOException {
+        long bytes = peakRssBytes(Path.of("/proc", Long.toString(pid), "status"));
+        return bytes < 0 ? -1 : bytes >> 20;
+    }
+
+    private static long peakRssBytes(Path status) throws IOException {
+        if (!Files.isReadable(status)) {
             return -1;
         }
-        try (Stream<String> lines = Files.lines(STATUS)) {
+        try (Stream<String> lines = Files.lines(status)) {
             return lines.filter(l -> l.startsWith(PEAK_RSS))
                     .map(l -> l.substring(PEAK_RSS.length()).trim().split("\\s+")[0])
                     .mapToLong(kb -> Long.parseLong(kb) * 1024)

@@ -7,6 +7,7 @@ import io.vigil.schemas.serde.AvroSerde;
 import io.vigil.topology.TopologyConfig;
 import io.vigil.topology.VigilTopology;
 import io.vigil.topology.it.EmbeddedKafka;
+import io.vigil.topology.it.RegistryEndpoint;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,12 @@ import org.apache.kafka.streams.KafkaStreams;
  * covers the producer's batching, the scorer and the commit that makes the score visible
  * ({@code commit.interval.ms}), and the consumer's fetch.
  *
+ * <p>Through the bridge ({@code scripts/bench browser}), the bridge also runs, in a JVM of its own
+ * ({@link BridgeHop}), started once the history is scored, and a second latency is taken at an SSE
+ * client of it in this JVM: from the same send to the moment the client reads the score's event, the
+ * whole path from a sensor's append to a browser. The registry's schemas reach the bridge through a
+ * {@link RegistryEndpoint} over the bench's in-memory registry.
+ *
  * <p>First {@code history} rounds are pre-loaded and scored as fast as the scorer goes (by default
  * until every channel's first threshold window has closed), so the measured points meet a warm JVM
  * and channels in their steady state.
@@ -59,13 +66,16 @@ final class LatencyBench {
     private static final int FETCH_MAX_WAIT_MS = 10;
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration READY_LIMIT = Duration.ofSeconds(30);
+    private static final Path BRIDGE_LOG = Path.of("topology/target/bench-bridge.log");
 
     private LatencyBench() {}
 
-    static void run(PrintStream report, int channels, int rate, int seconds, int history) throws Exception {
+    static void run(PrintStream report, int channels, int rate, int seconds, int history, boolean throughBridge)
+            throws Exception {
         long total = (long) rate * seconds;
         int pacedRounds = (int) ((total + channels - 1) / channels);
         Path stateDir = Files.createTempDirectory("vigil-bench");
+        RegistryEndpoint registry = null;
         try (EmbeddedKafka kafka = new EmbeddedKafka();
              Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             kafka.createTopics(Bench.PARTITIONS);
@@ -89,6 +99,19 @@ final class LatencyBench {
                 AtomicLongArray sent = new AtomicLongArray((int) total);
                 long[] latency = new long[(int) total];
                 Arrays.fill(latency, -1);
+                AtomicLongArray browserLatency = new AtomicLongArray((int) total);
+                for (int i = 0; i < total; i++) {
+                    browserLatency.set(i, -1);
+                }
+                BridgeHop bridge = null;
+                if (throughBridge) {
+                    registry = new RegistryEndpoint(Bench.REGISTRY.substring(Bench.REGISTRY.indexOf("://") + 3));
+                    bridge = BridgeHop.start(kafka.bootstrapServers(), registry.url(), BRIDGE_LOG);
+                    bridge.awaitReady(READY_LIMIT);
+                    bridge.read(live, history, sent, browserLatency);
+                    report.printf(Locale.ROOT, "bridge ready (-Xmx%s, its log in %s), one SSE client on /events?type=score%n",
+                            bridge.heap(), BRIDGE_LOG);
+                }
                 ScoreReader reader = new ScoreReader(kafka.bootstrapServers(), config, live, history, sent, latency);
                 Thread readerThread = new Thread(reader, "bench-score-reader");
                 readerThread.start();
@@ -109,25 +132,51 @@ final class LatencyBench {
                 report.printf(Locale.ROOT, "sent %,d points in %.1f s (%,.0f points/s)%n", total, sendSeconds, total / sendSeconds);
 
                 long drainEnd = System.nanoTime() + DRAIN.toNanos();
-                while (reader.received() < total && System.nanoTime() < drainEnd) {
+                while ((reader.received() < total || throughBridge && count(browserLatency) < total)
+                        && System.nanoTime() < drainEnd) {
                     Thread.sleep(POLL.toMillis());
                 }
                 reader.stop();
                 readerThread.join();
                 streams.close(Duration.ofSeconds(30));
 
-                long[] seen = Arrays.stream(latency).filter(l -> l >= 0).sorted().toArray();
-                report.printf(Locale.ROOT, "received %,d of %,d scores (read_committed)%s%n", seen.length, total,
-                        seen.length < total ? String.format(Locale.ROOT, "; the rest not within %d s of the last send", DRAIN.toSeconds()) : "");
-                if (seen.length == 0) {
-                    throw new IllegalStateException("no score arrived");
+                summarise(report, "read_committed", "visible score", latency, total);
+                if (bridge != null) {
+                    long[] browser = new long[(int) total];
+                    for (int i = 0; i < total; i++) {
+                        browser[i] = browserLatency.get(i);
+                    }
+                    summarise(report, "SSE client of the bridge", "score event at the SSE client", browser, total);
+                    report.printf(Locale.ROOT, "peak RSS (VmHWM): bridge JVM %,d MB; this JVM (broker, scorer, producer, readers) %,d MB%n",
+                            bridge.peakRssMiB(), Footprint.peakRssBytes() >> 20);
+                    bridge.close();
                 }
-                report.printf(Locale.ROOT, "latency from send to visible score: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                        percentile(seen, 0.50) / 1e6, percentile(seen, 0.99) / 1e6, seen[seen.length - 1] / 1e6);
             }
         } finally {
+            if (registry != null) {
+                registry.close();
+            }
             Utils.delete(stateDir.toFile());
         }
+    }
+
+    private static void summarise(PrintStream report, String reader, String arrival, long[] latency, long total) {
+        long[] seen = Arrays.stream(latency).filter(l -> l >= 0).sorted().toArray();
+        report.printf(Locale.ROOT, "received %,d of %,d scores (%s)%s%n", seen.length, total, reader,
+                seen.length < total ? String.format(Locale.ROOT, "; the rest not within %d s of the last send", DRAIN.toSeconds()) : "");
+        if (seen.length == 0) {
+            throw new IllegalStateException("no score arrived at the " + reader);
+        }
+        report.printf(Locale.ROOT, "latency from send to %s: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", arrival,
+                percentile(seen, 0.50) / 1e6, percentile(seen, 0.99) / 1e6, seen[seen.length - 1] / 1e6);
+    }
+
+    private static long count(AtomicLongArray latency) {
+        long n = 0;
+        for (int i = 0; i < latency.length(); i++) {
+            n += latency.get(i) >= 0 ? 1 : 0;
+        }
+        return n;
     }
 
     /** The nearest-rank percentile of sorted values. */
