@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.stream.Stream;
 
@@ -25,10 +26,13 @@ final class BridgeHop implements AutoCloseable {
     private static final String HEAP = "256m";
     private static final String CHANNEL_FIELD = "\"channelId\":\"";
     private static final String TIME_FIELD = "\"eventTime\":";
+    /** The data line of the bridge's notice that a client fell too far behind and lost its oldest events. */
+    private static final String DROPPED = "data: {\"dropped\":";
 
     private final Process process;
     private final int port;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final AtomicLong dropped = new AtomicLong();
 
     private BridgeHop(Process process, int port) {
         this.process = process;
@@ -97,6 +101,10 @@ final class BridgeHop implements AutoCloseable {
             try (Stream<String> lines = response.body()) {
                 lines.forEach(line -> {
                     long now = System.nanoTime();
+                    if (line.startsWith(DROPPED)) {
+                        dropped.addAndGet(Long.parseLong(line.substring(DROPPED.length(), line.indexOf('}'))));
+                        return;
+                    }
                     int index = index(line, fleet, history);
                     if (index >= 0 && index < latency.length()) {
                         latency.compareAndSet(index, -1, now - sent.get(index));
@@ -130,6 +138,11 @@ final class BridgeHop implements AutoCloseable {
         }
         long eventTime = Long.parseLong(line.substring(tStart, tEnd));
         return (fleet.round(eventTime) - history) * fleet.channels() + Fleet.channelNumber(channel);
+    }
+
+    /** Events the bridge said it dropped for this client because it had fallen too far behind. */
+    long dropped() {
+        return dropped.get();
     }
 
     /** The bridge JVM's peak resident memory (VmHWM), in MiB. */

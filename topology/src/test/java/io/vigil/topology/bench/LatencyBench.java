@@ -132,7 +132,7 @@ final class LatencyBench {
                 report.printf(Locale.ROOT, "sent %,d points in %.1f s (%,.0f points/s)%n", total, sendSeconds, total / sendSeconds);
 
                 long drainEnd = System.nanoTime() + DRAIN.toNanos();
-                while ((reader.received() < total || throughBridge && count(browserLatency) < total)
+                while ((reader.received() < total || bridge != null && count(browserLatency) + bridge.dropped() < total)
                         && System.nanoTime() < drainEnd) {
                     Thread.sleep(POLL.toMillis());
                 }
@@ -147,6 +147,9 @@ final class LatencyBench {
                         browser[i] = browserLatency.get(i);
                     }
                     summarise(report, "SSE client of the bridge", "score event at the SSE client", browser, total);
+                    report.printf(Locale.ROOT, "dropped by the bridge for the SSE client, by its own notices: %,d"
+                            + " (its client queue holds bridge.client.queue.size events; received + dropped = %,d of %,d)%n",
+                            bridge.dropped(), count(browserLatency) + bridge.dropped(), total);
                     report.printf(Locale.ROOT, "peak RSS (VmHWM): bridge JVM %,d MB; this JVM (broker, scorer, producer, readers) %,d MB%n",
                             bridge.peakRssMiB(), Footprint.peakRssBytes() >> 20);
                     bridge.close();
