@@ -255,8 +255,8 @@ public final class ThresholdSearch {
 
     /**
      * The q-th percentile of {@code v}, which it reorders: the two closest ranks are found by selection
-     * rather than by sorting the window, which was a third of a window decision's time. Order
-     * statistics do not depend on how they are found, so the result is the sorted array's.
+     * rather than by sorting the window (docs/performance.md has the cost). Order statistics do not
+     * depend on how they are found, so the result is the sorted array's.
      */
     static double percentile(double[] v, double q) {
         double rank = (v.length - 1) * q / 100.0;
