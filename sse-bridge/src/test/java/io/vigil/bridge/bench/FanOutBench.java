@@ -2,11 +2,12 @@ package io.vigil.bridge.bench;
 
 import io.vigil.avro.ChannelScore;
 import io.vigil.bridge.testing.Producer;
+import io.vigil.topology.it.BridgeJvm;
 import io.vigil.topology.it.EmbeddedKafka;
+import io.vigil.topology.it.ProcFs;
 import io.vigil.topology.it.RegistryEndpoint;
 
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,20 +60,19 @@ public final class FanOutBench {
              RegistryEndpoint registry = new RegistryEndpoint(scope);
              Producer producer = new Producer(kafka.bootstrapServers(), "mock://" + scope, 5)) {
             kafka.createTopics(PARTITIONS);
-            int port = freePort();
-            try (BridgeProcess bridge = new BridgeProcess("256m", port, Map.of(
+            try (BridgeJvm bridge = BridgeJvm.start(System.getProperty("java.class.path"), "256m", Map.of(
                     "bootstrap.servers", kafka.bootstrapServers(),
                     "schema.registry.url", registry.url(),
                     "bridge.max.clients", Integer.toString(CLIENTS + 10),
                     "bridge.lookback.scores", "0"), target.resolve("fanout-bench-bridge.log"))) {
                 bridge.awaitReady(Duration.ofSeconds(60));
-                try (BenchClients clients = new BenchClients(new InetSocketAddress("127.0.0.1", port),
+                try (BenchClients clients = new BenchClients(new InetSocketAddress("127.0.0.1", bridge.port()),
                         "/events?type=score", CLIENTS, SAMPLE_EVERY)) {
                     awaitConnected(clients, bridge);
                     Thread producing = produceAt(producer, WARMUP_SECONDS + MEASURE_SECONDS);
                     Thread.sleep(WARMUP_SECONDS * 1000L);
-                    double cpu0 = bridge.cpuSeconds();
-                    double benchCpu0 = BridgeProcess.cpuSeconds(ProcessHandle.current().pid());
+                    double cpu0 = ProcFs.cpuSeconds(bridge.pid());
+                    double benchCpu0 = ProcFs.cpuSeconds(ProcessHandle.current().pid());
                     double dropped0 = bridge.metric("vigil_bridge_events_dropped_total");
                     double published0 = bridge.metric("vigil_bridge_events_published_total");
                     long produced0 = PRODUCED.get();
@@ -82,13 +82,13 @@ public final class FanOutBench {
                     double maxQueue = 0;
                     for (int s = 0; s < MEASURE_SECONDS; s++) {
                         Thread.sleep(1000);
-                        maxRss = Math.max(maxRss, bridge.rssMiB());
+                        maxRss = Math.max(maxRss, ProcFs.memoryMiB(bridge.pid(), ProcFs.RSS));
                         maxHeap = Math.max(maxHeap, bridge.metric("jvm_memory_used_bytes{area=\"heap\""));
                         maxQueue = Math.max(maxQueue, bridge.metric("vigil_bridge_queue_depth_max "));
                     }
                     clients.measure(false);
-                    double cpu = bridge.cpuSeconds() - cpu0;
-                    double benchCpu = BridgeProcess.cpuSeconds(ProcessHandle.current().pid()) - benchCpu0;
+                    double cpu = ProcFs.cpuSeconds(bridge.pid()) - cpu0;
+                    double benchCpu = ProcFs.cpuSeconds(ProcessHandle.current().pid()) - benchCpu0;
                     double published = bridge.metric("vigil_bridge_events_published_total") - published0;
                     long produced = PRODUCED.get() - produced0;
                     producing.join();
@@ -156,7 +156,7 @@ public final class FanOutBench {
         return thread;
     }
 
-    private static void awaitConnected(BenchClients clients, BridgeProcess bridge) throws Exception {
+    private static void awaitConnected(BenchClients clients, BridgeJvm bridge) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (clients.responded() < CLIENTS || bridge.metric("vigil_bridge_clients ") < CLIENTS) {
             if (System.nanoTime() > deadline) {
@@ -170,12 +170,6 @@ public final class FanOutBench {
         String text = String.format(Locale.ROOT, format, args);
         System.out.println(text);
         report.append(text).append('\n');
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private FanOutBench() {}

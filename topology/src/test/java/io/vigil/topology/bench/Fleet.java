@@ -133,6 +133,20 @@ final class Fleet implements AutoCloseable {
         return (int) ((eventTime - t0) / ROUND_MS);
     }
 
+    /**
+     * The index of the point of {@code channelId} at {@code eventTime} among the points paced after
+     * {@code history} rounds, as {@link #sendPaced} numbers them: round by round, channel by channel
+     * within a round. Negative for a point of the history.
+     */
+    int pacedIndex(int history, long eventTime, String channelId) {
+        return (round(eventTime) - history) * channels + channelNumber(channelId);
+    }
+
+    /** Sends paced point {@code index} (see {@link #pacedIndex}) without waiting for it. */
+    void sendPaced(int history, int index) {
+        sendPoint(history + index / channels, index % channels);
+    }
+
     /** Sends every channel's champion, each at {@code t0} so that Streams takes them before the points, and waits for them. */
     void sendModels() {
         for (int c = 0; c < channels; c++) {

@@ -1,5 +1,6 @@
 package io.vigil.topology.bench;
 
+import io.vigil.topology.it.ProcFs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,32 +11,13 @@ import java.util.stream.Stream;
 /** What a run leaves in memory and on disk. */
 final class Footprint {
 
-    private static final String PEAK_RSS = "VmHWM:";
     private static final String ROCKSDB_DIR = "rocksdb";
 
     private Footprint() {}
 
-    /** Peak resident memory of this process so far ({@code VmHWM}), in bytes, or -1 where /proc is missing. */
+    /** Peak resident memory of this process so far, in bytes, or -1 where /proc is missing. */
     static long peakRssBytes() throws IOException {
-        return peakRssBytes(Path.of("/proc/self/status"));
-    }
-
-    /** Peak resident memory of process {@code pid} so far, in MiB, or -1 where /proc is missing. */
-    static long peakRssMiB(long pid) throws IOException {
-        long bytes = peakRssBytes(Path.of("/proc", Long.toString(pid), "status"));
-        return bytes < 0 ? -1 : bytes >> 20;
-    }
-
-    private static long peakRssBytes(Path status) throws IOException {
-        if (!Files.isReadable(status)) {
-            return -1;
-        }
-        try (Stream<String> lines = Files.lines(status)) {
-            return lines.filter(l -> l.startsWith(PEAK_RSS))
-                    .map(l -> l.substring(PEAK_RSS.length()).trim().split("\\s+")[0])
-                    .mapToLong(kb -> Long.parseLong(kb) * 1024)
-                    .findFirst().orElse(-1);
-        }
+        return ProcFs.memoryBytes(ProcessHandle.current().pid(), ProcFs.PEAK_RSS);
     }
 
     /**

@@ -104,55 +104,64 @@ final class LatencyBench {
                     browserLatency.set(i, -1);
                 }
                 BridgeHop bridge = null;
-                if (throughBridge) {
-                    registry = new RegistryEndpoint(Bench.REGISTRY.substring(Bench.REGISTRY.indexOf("://") + 3));
-                    bridge = BridgeHop.start(kafka.bootstrapServers(), registry.url(), BRIDGE_LOG);
-                    bridge.awaitReady(READY_LIMIT);
-                    bridge.read(live, history, sent, browserLatency);
-                    report.printf(Locale.ROOT, "bridge ready (-Xmx%s, its log in %s), one SSE client on /events?type=score%n",
-                            bridge.heap(), BRIDGE_LOG);
-                }
-                ScoreReader reader = new ScoreReader(kafka.bootstrapServers(), config, live, history, sent, latency);
-                Thread readerThread = new Thread(reader, "bench-score-reader");
-                readerThread.start();
-                reader.awaitReady();
-
-                long sendStarted = System.nanoTime();
-                int next = 0;
-                while (next < total) {
-                    long due = Math.min(total, (System.nanoTime() - sendStarted) * rate / 1_000_000_000L + 1);
-                    for (; next < due; next++) {
-                        sent.set(next, System.nanoTime());
-                        live.sendPoint(history + next / channels, next % channels);
+                try {
+                    if (throughBridge) {
+                        registry = new RegistryEndpoint(Bench.REGISTRY.substring(Bench.REGISTRY.indexOf("://") + 3));
+                        bridge = BridgeHop.start(kafka.bootstrapServers(), registry.url(), BRIDGE_LOG);
+                        bridge.awaitReady(READY_LIMIT);
+                        bridge.read(live, history, sent, browserLatency);
+                        report.printf(Locale.ROOT, "bridge ready (-Xmx%s, its log in %s), one SSE client on /events?type=score%n",
+                                BridgeHop.HEAP, BRIDGE_LOG);
                     }
-                    LockSupport.parkNanos(PACE_NANOS);
-                }
-                live.flush();
-                double sendSeconds = (System.nanoTime() - sendStarted) / 1e9;
-                report.printf(Locale.ROOT, "sent %,d points in %.1f s (%,.0f points/s)%n", total, sendSeconds, total / sendSeconds);
+                    ScoreReader reader = new ScoreReader(kafka.bootstrapServers(), config, live, history, sent, latency);
+                    Thread readerThread = new Thread(reader, "bench-score-reader");
+                    readerThread.start();
+                    reader.awaitReady();
 
-                long drainEnd = System.nanoTime() + DRAIN.toNanos();
-                while ((reader.received() < total || bridge != null && count(browserLatency) + bridge.dropped() < total)
-                        && System.nanoTime() < drainEnd) {
-                    Thread.sleep(POLL.toMillis());
-                }
-                reader.stop();
-                readerThread.join();
-                streams.close(Duration.ofSeconds(30));
-
-                summarise(report, "read_committed", "visible score", latency, total);
-                if (bridge != null) {
-                    long[] browser = new long[(int) total];
-                    for (int i = 0; i < total; i++) {
-                        browser[i] = browserLatency.get(i);
+                    long sendStarted = System.nanoTime();
+                    int next = 0;
+                    while (next < total) {
+                        long due = Math.min(total, (System.nanoTime() - sendStarted) * rate / 1_000_000_000L + 1);
+                        for (; next < due; next++) {
+                            sent.set(next, System.nanoTime());
+                            live.sendPaced(history, next);
+                        }
+                        LockSupport.parkNanos(PACE_NANOS);
                     }
-                    summarise(report, "SSE client of the bridge", "score event at the SSE client", browser, total);
-                    report.printf(Locale.ROOT, "dropped by the bridge for the SSE client, by its own notices: %,d"
-                            + " (its client queue holds bridge.client.queue.size events; received + dropped = %,d of %,d)%n",
-                            bridge.dropped(), count(browserLatency) + bridge.dropped(), total);
-                    report.printf(Locale.ROOT, "peak RSS (VmHWM): bridge JVM %,d MB; this JVM (broker, scorer, producer, readers) %,d MB%n",
-                            bridge.peakRssMiB(), Footprint.peakRssBytes() >> 20);
-                    bridge.close();
+                    live.flush();
+                    double sendSeconds = (System.nanoTime() - sendStarted) / 1e9;
+                    report.printf(Locale.ROOT, "sent %,d points in %.1f s (%,.0f points/s)%n", total, sendSeconds, total / sendSeconds);
+
+                    long drainEnd = System.nanoTime() + DRAIN.toNanos();
+                    while ((reader.received() < total || bridge != null && bridge.received() + bridge.dropped() < total)
+                            && System.nanoTime() < drainEnd) {
+                        Thread.sleep(POLL.toMillis());
+                    }
+                    reader.stop();
+                    readerThread.join();
+                    streams.close(Duration.ofSeconds(30));
+
+                    summarise(report, "read_committed", "visible score", latency, total);
+                    if (bridge != null) {
+                        long bridgePeakMiB = bridge.peakRssMiB();
+                        // Stopping the bridge ends the stream: from here on its client's counts stay as they are.
+                        bridge.close();
+                        long[] browser = new long[(int) total];
+                        for (int i = 0; i < total; i++) {
+                            browser[i] = browserLatency.get(i);
+                        }
+                        long seen = summarise(report, "SSE client of the bridge", "score event at the SSE client", browser, total);
+                        report.printf(Locale.ROOT, "dropped by the bridge for the SSE client, by its own notices: %,d"
+                                + " (its client queue holds bridge.client.queue.size events; received + dropped = %,d of %,d;"
+                                + " lines the client could not read: %,d)%n",
+                                bridge.dropped(), seen + bridge.dropped(), total, bridge.unreadable());
+                        report.printf(Locale.ROOT, "peak RSS (VmHWM): bridge JVM %,d MB; this JVM (broker, scorer, producer, readers) %,d MB%n",
+                                bridgePeakMiB, Footprint.peakRssBytes() >> 20);
+                    }
+                } finally {
+                    if (bridge != null) {
+                        bridge.close();
+                    }
                 }
             }
         } finally {
@@ -163,7 +172,8 @@ final class LatencyBench {
         }
     }
 
-    private static void summarise(PrintStream report, String reader, String arrival, long[] latency, long total) {
+    /** Reports how many of the {@code total} points arrived and their latency percentiles; returns how many arrived. */
+    private static long summarise(PrintStream report, String reader, String arrival, long[] latency, long total) {
         long[] seen = Arrays.stream(latency).filter(l -> l >= 0).sorted().toArray();
         report.printf(Locale.ROOT, "received %,d of %,d scores (%s)%s%n", seen.length, total, reader,
                 seen.length < total ? String.format(Locale.ROOT, "; the rest not within %d s of the last send", DRAIN.toSeconds()) : "");
@@ -172,14 +182,7 @@ final class LatencyBench {
         }
         report.printf(Locale.ROOT, "latency from send to %s: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", arrival,
                 percentile(seen, 0.50) / 1e6, percentile(seen, 0.99) / 1e6, seen[seen.length - 1] / 1e6);
-    }
-
-    private static long count(AtomicLongArray latency) {
-        long n = 0;
-        for (int i = 0; i < latency.length(); i++) {
-            n += latency.get(i) >= 0 ? 1 : 0;
-        }
-        return n;
+        return seen.length;
     }
 
     /** The nearest-rank percentile of sorted values. */
@@ -227,8 +230,7 @@ final class LatencyBench {
                     var records = consumer.poll(POLL);
                     long now = System.nanoTime();
                     for (ConsumerRecord<byte[], ChannelScore> r : records) {
-                        int index = (fleet.round(r.value().getEventTime().toEpochMilli()) - history) * fleet.channels()
-                                + Fleet.channelNumber(r.value().getChannelId());
+                        int index = fleet.pacedIndex(history, r.value().getEventTime().toEpochMilli(), r.value().getChannelId());
                         if (index >= 0 && index < latency.length && latency[index] < 0) {
                             latency[index] = now - sent.get(index);
                             received++;

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -21,6 +22,9 @@ import net.jqwik.api.constraints.IntRange;
  * and reversed runs, zeros of both signs, a lone spike, constant windows.
  */
 class ThresholdShortcutsPropertyTest {
+
+    /** Filler around a window inside a longer array: above every epsilon, so it would be flagged if read. */
+    private static final double OUTSIDE = 1e9;
 
     @Provide
     Arbitrary<double[]> windows() {
@@ -57,7 +61,42 @@ class ThresholdShortcutsPropertyTest {
                                                                   @ForAll @IntRange(min = 0, max = 5) int buffer) {
         double mu = ThresholdSearch.mean(v, 0, v.length);
         double sigma = ThresholdSearch.sd(v, 0, v.length, mu);
-        assertEquals(fullSearch(v, mu, sigma, buffer), ThresholdSearch.chooseZ(v, 0, v.length, mu, sigma, buffer));
+        assertEquals(fullSearch(v, 0, v.length, mu, sigma, buffer), ThresholdSearch.chooseZ(v, 0, v.length, mu, sigma, buffer));
+    }
+
+    /**
+     * The search takes its mean and deviation from outside (the inverted errors' search passes their
+     * own) and a window inside a longer array: the early exit must hold for any of them, and read
+     * nothing outside {@code [from, from + length)}, here values that would be flagged if it did.
+     */
+    @Property(tries = 400)
+    void theEarlyStopHoldsForAnyMeanAndDeviationAndAWindowInsideALongerArray(
+            @ForAll("windows") double[] v,
+            @ForAll @IntRange(min = 0, max = 30) int from,
+            @ForAll @IntRange(min = 0, max = 30) int after,
+            @ForAll("means") double mu,
+            @ForAll("deviations") double sigma,
+            @ForAll @IntRange(min = 0, max = 5) int buffer) {
+        double[] embedded = new double[from + v.length + after];
+        Arrays.fill(embedded, OUTSIDE);
+        System.arraycopy(v, 0, embedded, from, v.length);
+        assertEquals(fullSearch(v, 0, v.length, mu, sigma, buffer),
+                ThresholdSearch.chooseZ(embedded, from, v.length, mu, sigma, buffer));
+    }
+
+    /** An epsilon exactly at the window's largest value flags it, so the search must not stop there. */
+    @Example
+    void aZWhoseEpsilonEqualsTheLargestValueIsStillTried() {
+        double mu = 1.0;
+        double sigma = 0.5;
+        double atFirstZ = mu + ThresholdSearch.Z_FIRST * sigma;
+        double[] v = new double[60];
+        Arrays.fill(v, 0.5);
+        v[30] = atFirstZ;
+        ThresholdSearch.Candidate first = ThresholdSearch.candidate(v, 0, v.length, mu, sigma, ThresholdSearch.Z_FIRST, 0);
+        assertEquals(1, first.sequences(), "the value at epsilon is flagged");
+        assertEquals(fullSearch(v, 0, v.length, mu, sigma, 0), ThresholdSearch.chooseZ(v, 0, v.length, mu, sigma, 0));
+        assertEquals(ThresholdSearch.Z_FIRST, ThresholdSearch.chooseZ(v, 0, v.length, mu, sigma, 0));
     }
 
     @Property(tries = 400)
@@ -93,19 +132,29 @@ class ThresholdShortcutsPropertyTest {
     }
 
     @Provide
+    Arbitrary<Double> means() {
+        return Arbitraries.oneOf(Arbitraries.doubles().between(0.001, 20).ofScale(4), Arbitraries.of(0.0, -1.0));
+    }
+
+    @Provide
+    Arbitrary<Double> deviations() {
+        return Arbitraries.oneOf(Arbitraries.doubles().between(0.001, 10).ofScale(4), Arbitraries.of(0.0));
+    }
+
+    @Provide
     Arbitrary<Double> quantiles() {
         return Arbitraries.of(5.0, 95.0, 0.0, 100.0, 50.0, 25.0, 99.9);
     }
 
     /** Every candidate z, the best admissible one winning and a tie going to the larger z: the definition. */
-    private static double fullSearch(double[] v, double mu, double sigma, int buffer) {
+    private static double fullSearch(double[] v, int from, int length, double mu, double sigma, int buffer) {
         if (!(sigma > 0) || !(mu > 0)) {
             return ThresholdSearch.Z_FALLBACK;
         }
         double bestScore = Double.NEGATIVE_INFINITY;
         double bestZ = ThresholdSearch.Z_FALLBACK;
         for (int k = 0; k < ThresholdSearch.Z_CANDIDATES; k++) {
-            ThresholdSearch.Candidate c = ThresholdSearch.candidate(v, 0, v.length, mu, sigma,
+            ThresholdSearch.Candidate c = ThresholdSearch.candidate(v, from, length, mu, sigma,
                     ThresholdSearch.Z_FIRST + k * ThresholdSearch.Z_STEP, buffer);
             if (c.admissible() && c.score() >= bestScore) {
                 bestScore = c.score();
