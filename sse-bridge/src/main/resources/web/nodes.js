@@ -1,5 +1,5 @@
 'use strict';
-// Node view: a card per node with its state and the time since its last known heartbeat, ticking.
+// Node view: a card per node with its state and how long it has been so (for a FAULTED node, since its last heartbeat), ticking.
 (function (V) {
   const M = V.model;
   const grid = document.getElementById('node-grid');
@@ -41,8 +41,13 @@
       c.div.dataset.state = n.state;
       c.badge.className = 'badge ' + n.state;
       c.badge.textContent = n.state;
-      c.since.textContent = 'last heartbeat ' + (n.lastHeartbeat ? M.ago(now - n.lastHeartbeat) + ' ago' : 'unknown');
-      c.detail.textContent = (n.liveness || '') + ' at ' + new Date(n.changedAt).toLocaleTimeString()
+      // Status records come at changes, not at every heartbeat: a node that is not FAULTED has beaten
+      // within its allowed silence, and its record dates the change, not its latest heartbeat.
+      c.since.textContent = n.state === 'FAULTED'
+        ? 'last heartbeat ' + (n.lastHeartbeat ? M.ago(now - n.lastHeartbeat) + ' ago' : 'unknown')
+        : 'on time · ' + n.state + ' for ' + M.ago(now - n.changedAt);
+      // The REST snapshot names the verdict "liveness"; a streamed node event names it "status".
+      c.detail.textContent = (n.liveness || n.status || '') + ' at ' + new Date(n.changedAt).toLocaleTimeString()
         + (n.expectedIntervalMs ? ' · beats every ' + (n.expectedIntervalMs / 1000).toFixed(1) + ' s' : '');
     }
   }

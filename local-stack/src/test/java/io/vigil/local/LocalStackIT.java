@@ -15,12 +15,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import io.vigil.avro.NodeLiveness;
 import io.vigil.avro.NodeStatus;
 import io.vigil.schemas.Topics;
 import io.vigil.schemas.serde.AvroSerde;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -85,7 +87,8 @@ class LocalStackIT {
 
     /**
      * The simulated fleet's nodes drop out now and then; the first FAULTED record must come after three
-     * missed heartbeats and no later than 3.5 intervals plus one check (1 s of data time).
+     * missed heartbeats and no later than 3.5 intervals plus one check (1 s of data time), and its node
+     * must have been announced ALIVE, with the state it reported, before it faulted.
      */
     private static void assertFaultWithinThreeAndAHalfIntervals(LocalStackConfig config) {
         Map<String, Object> props = Map.of(
@@ -96,11 +99,16 @@ class LocalStackIT {
                 Map.of("schema.registry.url", config.registryUrl()), false).deserializer();
         try (KafkaConsumer<String, NodeStatus> consumer = new KafkaConsumer<>(props, new StringDeserializer(), deserializer)) {
             consumer.subscribe(List.of(Topics.NODE_STATUS.name()));
+            Set<String> announced = new HashSet<>();
             long deadline = System.currentTimeMillis() + 90_000;
             while (System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<String, NodeStatus> r : consumer.poll(Duration.ofMillis(500))) {
                     NodeStatus status = r.value();
+                    if (status.getStatus() == NodeLiveness.ALIVE && status.getLastState() != null) {
+                        announced.add(status.getNodeId());
+                    }
                     if (status.getStatus() == NodeLiveness.FAULTED) {
+                        assertTrue(announced.contains(status.getNodeId()), "faulted before it was ever seen alive: " + status);
                         long silence = status.getChangedAt().toEpochMilli() - status.getLastHeartbeat().toEpochMilli();
                         long interval = status.getExpectedIntervalMs();
                         assertTrue(silence >= 3 * interval, "faulted after only " + silence + " ms: " + status);

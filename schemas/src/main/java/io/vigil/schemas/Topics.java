@@ -20,8 +20,8 @@ public final class Topics {
     public static final Spec SCORES = new Spec("vigil.scores", false, "per-point channel scores");
     /** OPEN and CLOSED anomaly segment events, keyed by channel id. */
     public static final Spec ANOMALIES = new Spec("vigil.anomalies", false, "anomaly segment events");
-    /** Node liveness transitions; compacted so the latest record is the node's status. */
-    public static final Spec NODE_STATUS = new Spec("vigil.node-status", true, "node liveness transitions");
+    /** Node status changes; compacted so the latest record is the node's status. */
+    public static final Spec NODE_STATUS = new Spec("vigil.node-status", true, "node status changes: first heartbeat, reported state, FAULTED, RECOVERED");
     /** Released models keyed by channel id; compacted so the latest record is the champion. */
     public static final Spec MODELS = new Spec("vigil.models", true, "released channel models");
     /** Every model release ever made, keyed {@code channel@version}, each key written once; rollback reads it. */

@@ -104,10 +104,11 @@ class DashboardBrowserIT {
         }
         producer.anomaly("E-5", clock - 4 * MINUTE, null, AnomalyStatus.OPEN);
         producer.label(CHANNEL, pointTime(150), pointTime(174));
-        producer.node("node-1", NodeLiveness.RECOVERED, NodeState.ONLINE, System.currentTimeMillis());
-        producer.node("node-2", NodeLiveness.RECOVERED, NodeState.BUSY, System.currentTimeMillis());
-        producer.node("node-3", NodeLiveness.RECOVERED, NodeState.PARKED, System.currentTimeMillis());
-        producer.node("<b>node-4</b>", NodeLiveness.RECOVERED, NodeState.ONLINE, System.currentTimeMillis());
+        // Nodes as the topology announces them at their first heartbeat, before any has faulted.
+        producer.node("node-1", NodeLiveness.ALIVE, NodeState.ONLINE, System.currentTimeMillis());
+        producer.node("node-2", NodeLiveness.ALIVE, NodeState.BUSY, System.currentTimeMillis());
+        producer.node("node-3", NodeLiveness.ALIVE, NodeState.PARKED, System.currentTimeMillis());
+        producer.node("<b>node-4</b>", NodeLiveness.ALIVE, NodeState.ONLINE, System.currentTimeMillis());
 
         int port = freePort();
         BridgeConfig config = BridgeConfig.local(kafka.bootstrapServers(), "mock://" + scope)
@@ -152,9 +153,17 @@ class DashboardBrowserIT {
         assertEquals(1, attribute("data-predicted-bands"), "the segment and its anomalous points: one band");
         assertTrue(browser.findElement(By.id("channel-info")).getText().contains("anomalies 1 · labels 1"));
 
+        // Every node is on the node view before any has faulted, in the state it reports.
+        browser.findElement(By.id("nav-nodes")).click();
+        await("four node cards", d -> d.findElements(By.cssSelector("#node-grid [data-node]")).size() == 4);
+        assertEquals(List.of("ONLINE", "BUSY", "PARKED"), List.of("node-1", "node-2", "node-3").stream()
+                .map(n -> browser.findElement(By.cssSelector("#node-grid [data-node='" + n + "']")).getAttribute("data-state"))
+                .toList());
+        String alive = browser.findElement(By.cssSelector("#node-grid [data-node='node-2']")).getText();
+        assertTrue(alive.contains("on time · BUSY for") && alive.contains("ALIVE at"), alive);
+
         // A node turns FAULTED.
         producer.node("node-2", NodeLiveness.FAULTED, NodeState.BUSY, System.currentTimeMillis() - 4000);
-        browser.findElement(By.id("nav-nodes")).click();
         await("node-2 faulted", d -> "FAULTED".equals(
                 d.findElement(By.cssSelector("#node-grid [data-node='node-2']")).getAttribute("data-state")));
         String since = browser.findElement(By.cssSelector("#node-grid [data-node='node-2'] .since")).getText();

@@ -2,9 +2,13 @@ package io.vigil.schemas.serde;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.avro.ChannelScore;
 import io.vigil.avro.Detector;
+import io.vigil.avro.NodeLiveness;
+import io.vigil.avro.NodeState;
+import io.vigil.avro.NodeStatus;
 import io.vigil.avro.TelemetryPoint;
 import io.vigil.schemas.registry.MockSchemaRegistry;
 import java.io.ByteArrayOutputStream;
@@ -12,12 +16,16 @@ import java.io.IOException;
 import java.time.Instant;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -117,5 +125,30 @@ class SchemaEvolutionTest {
 
         assertEquals(TelemetryPoint.newBuilder().setChannelId("A-7").setSource("msl")
                 .setEventTime(Instant.ofEpochMilli(9)).setValue(-1.0).build(), point);
+    }
+
+    @Test
+    void aReaderFromBeforeAliveReadsANewerNodeStatusAsUnknownAndTheNewerReaderReadsOlderRecords() throws IOException {
+        Schema current = NodeStatus.getClassSchema();
+        String symbols = "\"symbols\":[\"UNKNOWN\",\"FAULTED\",\"RECOVERED\",\"ALIVE\"]";
+        assertTrue(current.toString().contains(symbols), current.toString());
+        Schema older = new Schema.Parser().parse(current.toString()
+                .replace(symbols, "\"symbols\":[\"UNKNOWN\",\"FAULTED\",\"RECOVERED\"]"));
+        assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
+                SchemaCompatibility.checkReaderWriterCompatibility(older, current).getType(), "old bridges read new records");
+        assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
+                SchemaCompatibility.checkReaderWriterCompatibility(current, older).getType(), "new readers read old records");
+
+        NodeStatus alive = NodeStatus.newBuilder().setNodeId("n-1").setStatus(NodeLiveness.ALIVE)
+                .setChangedAt(Instant.ofEpochMilli(5)).setLastHeartbeat(Instant.ofEpochMilli(5))
+                .setLastState(NodeState.BUSY).setExpectedIntervalMs(10_000).build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        new SpecificDatumWriter<NodeStatus>(current).write(alive, encoder);
+        encoder.flush();
+        GenericRecord read = new GenericDatumReader<GenericRecord>(current, older)
+                .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        assertEquals("UNKNOWN", read.get("status").toString(), "the enum's default, not a failure");
+        assertEquals("BUSY", read.get("lastState").toString());
     }
 }

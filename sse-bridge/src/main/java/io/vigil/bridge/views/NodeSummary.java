@@ -6,8 +6,9 @@ import io.vigil.bridge.kafka.SegmentJson;
 /**
  * One node as {@code /api/nodes} shows it, from its latest node-status record. {@code state} is what
  * a dashboard shows (FAULTED, or the state of its last heartbeat: ONLINE, BUSY, PARKED, UNKNOWN);
- * {@code liveness} the topology's verdict (FAULTED, RECOVERED). Node-status records are written on
- * transitions only, so {@code lastHeartbeat} is the last heartbeat before the latest transition.
+ * {@code liveness} the topology's verdict (ALIVE, FAULTED, RECOVERED). Node-status records are written
+ * at a node's first heartbeat and on changes only (of liveness, or of the state it reports), never per
+ * heartbeat, so {@code lastHeartbeat} is the heartbeat of the latest change, not the latest heartbeat.
  */
 public record NodeSummary(String nodeId, String state, String liveness, long changedAt, Long lastHeartbeat,
                           String lastState, long expectedIntervalMs, long recordTime) {

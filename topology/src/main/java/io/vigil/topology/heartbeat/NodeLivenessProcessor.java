@@ -20,7 +20,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Marks a node FAULTED once it has missed {@code missedBeats} consecutive heartbeats of its own learned
  * interval, and RECOVERED when a heartbeat arrives again; PARKED nodes are never faulted for silence.
- * Emits one {@link NodeStatus} per transition, never one per check.
+ * A node is ALIVE from its first heartbeat, so it is visible before it ever fails, and again whenever
+ * the state it reports (ONLINE, BUSY, PARKED) changes while it beats on time. Emits one
+ * {@link NodeStatus} per such change, never one per check or per heartbeat.
  *
  * <p>Each node's interval is learned from the gaps between its heartbeats (an exponential moving
  * average; the first gap replaces the default; gaps above twice the current estimate are missed
@@ -64,7 +66,7 @@ public final class NodeLivenessProcessor implements Processor<String, Received<H
         this.transitions = new java.util.EnumMap<>(NodeLiveness.class);
         for (NodeLiveness status : NodeLiveness.values()) {
             transitions.put(status, Counter.builder("vigil.node.transitions")
-                    .description("nodes marked FAULTED for silence, or RECOVERED by a heartbeat")
+                    .description("node status records written: ALIVE (first heartbeat, or a new reported state), FAULTED for silence, RECOVERED by a heartbeat")
                     .tag("status", status.name().toLowerCase(java.util.Locale.ROOT)).register(meters));
         }
     }
@@ -125,7 +127,9 @@ public final class NodeLivenessProcessor implements Processor<String, Received<H
             deadlines.add(deadline, nodeId);
         }
         nodes.put(nodeId, after);
-        if (before != null && before.faulted()) {
+        if (before == null || !before.faulted() && before.state() != after.state()) {
+            emit(nodeId, NodeLiveness.ALIVE, seen, after, record.timestamp());
+        } else if (before.faulted()) {
             emit(nodeId, NodeLiveness.RECOVERED, seen, after, record.timestamp());
         }
     }

@@ -94,13 +94,69 @@ class NodeLivenessTest {
         }
     }
 
+    /** The node's status records written since the last read (records of every node are read). */
     private List<NodeStatus> statusesOf(String node) {
         return statuses.readValuesToList().stream().filter(s -> s.getNodeId().equals(node)).toList();
+    }
+
+    /** The same, but for its ALIVE records: the FAULTED and RECOVERED transitions alone. */
+    private List<NodeStatus> faultsAndRecoveriesOf(String node) {
+        return statusesOf(node).stream().filter(s -> s.getStatus() != NodeLiveness.ALIVE).toList();
+    }
+
+    /** Every node's FAULTED and RECOVERED records written since the last read. */
+    private List<NodeStatus> faultsAndRecoveries() {
+        return statuses.readValuesToList().stream().filter(s -> s.getStatus() != NodeLiveness.ALIVE).toList();
     }
 
     private NodeRecord stored(String node) {
         KeyValueStore<String, NodeRecord> store = driver.getKeyValueStore(VigilTopology.NODE_STORE);
         return store.get(node);
+    }
+
+    @Test
+    void aNodeIsAliveFromItsFirstHeartbeatAndAgainEachTimeItsReportedStateChanges() {
+        start("stream-time", Map.of());
+        beat("a", 0);
+        List<NodeStatus> first = statusesOf("a");
+        assertEquals(1, first.size(), "visible from its first heartbeat: " + first);
+        assertEquals(NodeLiveness.ALIVE, first.get(0).getStatus());
+        assertEquals(NodeState.ONLINE, first.get(0).getLastState());
+        assertEquals(T0, first.get(0).getChangedAt());
+        assertEquals(T0, first.get(0).getLastHeartbeat());
+        assertEquals(30_000L, first.get(0).getExpectedIntervalMs(), "the default until a gap is seen");
+
+        beat("a", 10);
+        assertEquals(List.of(), statusesOf("a"), "the same state again is no change");
+        beat("a", 20, NodeState.BUSY);
+        beat("a", 30, NodeState.BUSY);
+        beat("a", 40, NodeState.PARKED);
+        beat("a", 50, NodeState.ONLINE);
+        List<NodeStatus> changes = statusesOf("a");
+        assertEquals(List.of(NodeState.BUSY, NodeState.PARKED, NodeState.ONLINE),
+                changes.stream().map(NodeStatus::getLastState).toList());
+        assertTrue(changes.stream().allMatch(c -> c.getStatus() == NodeLiveness.ALIVE), changes::toString);
+        assertEquals(List.of(T0.plusSeconds(20), T0.plusSeconds(40), T0.plusSeconds(50)),
+                changes.stream().map(NodeStatus::getChangedAt).toList(), "dated at the heartbeat that changed it");
+        assertEquals(4.0, meters.get("vigil.node.transitions").tag("status", "alive").counter().count());
+    }
+
+    @Test
+    void aNodeThatComesBackInAnotherStateRecoversInOneRecord() {
+        start("stream-time", Map.of());
+        beat("a", 0);
+        beat("a", 10);
+        clockNode(11, 100);
+        assertEquals(List.of(NodeLiveness.ALIVE, NodeLiveness.FAULTED),
+                statusesOf("a").stream().map(NodeStatus::getStatus).toList());
+        beat("a", 101, NodeState.BUSY);
+        List<NodeStatus> back = statusesOf("a");
+        assertEquals(1, back.size(), "RECOVERED carries the new state; no ALIVE besides it: " + back);
+        assertEquals(NodeLiveness.RECOVERED, back.get(0).getStatus());
+        assertEquals(NodeState.BUSY, back.get(0).getLastState());
+        beat("a", 111, NodeState.ONLINE);
+        assertEquals(List.of(NodeLiveness.ALIVE), statusesOf("a").stream().map(NodeStatus::getStatus).toList(),
+                "a recovered node's next change of state is an ordinary one");
     }
 
     @Test
@@ -125,9 +181,9 @@ class NodeLivenessTest {
         }
         // Deadline: last beat 40 s + (3 missed + 0.5 grace) x 10 s = 75 s.
         clockNode(41, 74);
-        assertTrue(statusesOf("a").isEmpty(), "not faulted before 3.5 intervals of silence");
+        assertTrue(faultsAndRecoveriesOf("a").isEmpty(), "not faulted before 3.5 intervals of silence");
         clockNode(75, 200);
-        List<NodeStatus> changes = statusesOf("a");
+        List<NodeStatus> changes = faultsAndRecoveriesOf("a");
         assertEquals(1, changes.size(), "one record per transition, not per check: " + changes);
         NodeStatus faulted = changes.get(0);
         assertEquals(NodeLiveness.FAULTED, faulted.getStatus());
@@ -138,7 +194,7 @@ class NodeLivenessTest {
 
         beat("a", 201);
         beat("a", 211);
-        List<NodeStatus> back = statusesOf("a");
+        List<NodeStatus> back = faultsAndRecoveriesOf("a");
         assertEquals(1, back.size());
         assertEquals(NodeLiveness.RECOVERED, back.get(0).getStatus());
         assertEquals(T0.plusSeconds(201), back.get(0).getChangedAt());
@@ -151,7 +207,7 @@ class NodeLivenessTest {
         beat("a", 0);
         beat("a", 10);
         beat("clock", 500);
-        List<NodeStatus> changes = statusesOf("a");
+        List<NodeStatus> changes = faultsAndRecoveriesOf("a");
         assertEquals(1, changes.size());
         assertEquals(T0.plusSeconds(45), changes.get(0).getChangedAt(), "10 s + 3.5 x 10 s, not the check at 500 s");
     }
@@ -162,10 +218,10 @@ class NodeLivenessTest {
         beat("p", 0);
         beat("p", 10, NodeState.PARKED);
         clockNode(11, 500);
-        assertTrue(statusesOf("p").isEmpty());
+        assertTrue(faultsAndRecoveriesOf("p").isEmpty());
         beat("p", 501, NodeState.BUSY);
         clockNode(502, 600);
-        List<NodeStatus> changes = statusesOf("p");
+        List<NodeStatus> changes = faultsAndRecoveriesOf("p");
         assertEquals(1, changes.size(), "unparked and silent again: faulted");
         assertEquals(NodeLiveness.FAULTED, changes.get(0).getStatus());
         assertEquals(NodeState.BUSY, changes.get(0).getLastState());
@@ -184,7 +240,7 @@ class NodeLivenessTest {
         assertEquals(1.0, meters.get("vigil.heartbeats.ignored").tag("reason", "late").counter().count());
         assertEquals(1.0, meters.get("vigil.heartbeats.ignored").tag("reason", "duplicate").counter().count());
         clockNode(21, 60);
-        List<NodeStatus> changes = statusesOf("a");
+        List<NodeStatus> changes = faultsAndRecoveriesOf("a");
         assertEquals(1, changes.size());
         assertEquals(T0.plusSeconds(55), changes.get(0).getChangedAt(), "deadline from the newest beat: 20 + 35 s");
     }
@@ -195,7 +251,7 @@ class NodeLivenessTest {
         beat("a", 0);
         beat("a", 10);
         driver.advanceWallClockTime(Duration.ofMinutes(10));
-        assertTrue(statuses.isEmpty(), "stream time stands still when every heartbeat stops");
+        assertTrue(faultsAndRecoveries().isEmpty(), "stream time stands still when every heartbeat stops");
         driver.close();
         driver = null;
         MockSchemaRegistry.dropScope(scope);
@@ -205,13 +261,13 @@ class NodeLivenessTest {
         beat("a", 10);
         // Wall clock mode: seen at the driver's wall clock (T0), interval 10 s -> faulted 35 s later.
         driver.advanceWallClockTime(Duration.ofSeconds(34));
-        assertTrue(statuses.isEmpty());
+        assertTrue(faultsAndRecoveries().isEmpty());
         driver.advanceWallClockTime(Duration.ofSeconds(2));
-        List<NodeStatus> changes = statusesOf("a");
+        List<NodeStatus> changes = faultsAndRecoveriesOf("a");
         assertEquals(1, changes.size());
         assertEquals(NodeLiveness.FAULTED, changes.get(0).getStatus());
         driver.advanceWallClockTime(Duration.ofMinutes(5));
-        assertTrue(statuses.isEmpty(), "no repeat while it stays silent");
+        assertTrue(faultsAndRecoveries().isEmpty(), "no repeat while it stays silent");
     }
 
     @Test
@@ -221,9 +277,9 @@ class NodeLivenessTest {
         beat("fast", 0.01);
         assertEquals(5_000.0, stored("fast").intervalMs());
         clockNode(1, 17);
-        assertTrue(statusesOf("fast").isEmpty(), "3.5 x the 5 s floor has not passed");
+        assertTrue(faultsAndRecoveriesOf("fast").isEmpty(), "3.5 x the 5 s floor has not passed");
         clockNode(18, 19);
-        assertEquals(1, statusesOf("fast").size());
+        assertEquals(1, faultsAndRecoveriesOf("fast").size());
     }
 
     @Test
@@ -253,7 +309,7 @@ class NodeLivenessTest {
         List<DeadLetter> letters = deadLetters.readValuesToList();
         assertEquals(List.of(DeadLetterReason.TIME_AHEAD, DeadLetterReason.TIME_AHEAD),
                 letters.stream().map(DeadLetter::getReason).toList());
-        assertEquals(List.of(), statusesOf("a"), "silence is judged on accepted heartbeats only");
+        assertEquals(List.of(), faultsAndRecoveriesOf("a"), "silence is judged on accepted heartbeats only");
         assertEquals(null, stored("b"));
         assertEquals(5, stored("a").beats());
         assertEquals(T0.plusSeconds(40).toEpochMilli(), stored("a").lastHeartbeat(), "a keeps its own time");
@@ -276,11 +332,11 @@ class NodeLivenessTest {
         beat("u", 0, NodeState.UNKNOWN);
         beat("u", 10, NodeState.UNKNOWN);
         clockNode(11, 100);
-        List<NodeStatus> changes = statusesOf("u");
+        List<NodeStatus> changes = faultsAndRecoveriesOf("u");
         assertEquals(1, changes.size());
         assertEquals(NodeLiveness.FAULTED, changes.get(0).getStatus());
         beat("u", 101, NodeState.UNKNOWN);
-        assertEquals(NodeLiveness.RECOVERED, statusesOf("u").get(0).getStatus());
+        assertEquals(NodeLiveness.RECOVERED, faultsAndRecoveriesOf("u").get(0).getStatus());
         assertTrue(deadLetters.readValuesToList().isEmpty());
     }
 }
