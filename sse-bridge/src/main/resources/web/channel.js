@@ -84,6 +84,7 @@
     title.textContent = id;
     ch.dirty = true;
     V.loadSegments(id);
+    V.loadHistory(id);
   }
 
   function close() {
@@ -102,7 +103,7 @@
         'threshold ' + (s.threshold === null ? 'warming up' : M.fmt(s.threshold)));
     }
     parts.push('model ' + (ch.detector ? ch.detector + (ch.modelVersion === null ? '' : ' v' + ch.modelVersion) : '—'));
-    parts.push('anomalies ' + ch.anomalyCount, 'labels ' + ch.labelCount, ch.x.length + ' points since page load');
+    parts.push('anomalies ' + ch.anomalyCount, 'labels ' + ch.labelCount, ch.x.length + ' points');
     if (s) {
       parts.push('at ' + new Date(s.eventTime).toISOString());
     }

@@ -206,6 +206,12 @@
       .catch(() => { /* the bands from live events still show */ });
   };
 
+  V.loadHistory = (id) => {
+    api('/api/history?channel=' + encodeURIComponent(id))
+      .then((answer) => M.seedHistory(answer.history))
+      .catch(() => { /* the chart still fills from live events */ });
+  };
+
   function parseRoute() {
     const h = location.hash;
     if (h.startsWith('#/channel/')) {

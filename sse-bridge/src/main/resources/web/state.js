@@ -3,7 +3,7 @@
 // by /events. Views read it and redraw what is marked dirty. Nothing here touches the DOM.
 window.Vigil = window.Vigil || {};
 (function (V) {
-  const MAX_POINTS = 2000; // per channel, since page load
+  const MAX_POINTS = 2000; // per channel: the bridge's history (bridge.views.chart.points), then live points
   const SPARK = 48;
 
   const state = {
@@ -18,7 +18,7 @@ window.Vigil = window.Vigil || {};
     return {
       id, source: '', last: null, detector: null, modelVersion: null, open: null,
       anomalyCount: 0, labelCount: 0, spark: [],
-      // History since page load, as uPlot wants it (x in seconds, parallel arrays).
+      // The bridge's history, then live points, as uPlot wants them (x in seconds, parallel arrays).
       x: [], value: [], forecast: [], error: [], threshold: [], anomalous: [],
       received: 0, segments: new Map(), labels: new Map(), dirty: true, sparkDirty: true,
     };
@@ -66,6 +66,36 @@ window.Vigil = window.Vigil || {};
     for (const l of labels) {
       channel(l.channelId).labels.set(l.start + ':' + l.end, l);
     }
+  }
+
+  // A channel's recent past as the bridge keeps it (/api/history). It holds everything this page
+  // received live before the answer left, and both start over when event time goes back, so the
+  // merge is the bridge's points, then the live ones newer than its last.
+  function seedHistory(h) {
+    if (!h || !Array.isArray(h.eventTime) || h.eventTime.length === 0) {
+      return;
+    }
+    const ch = channel(h.channelId);
+    const lastKept = h.eventTime[h.eventTime.length - 1] / 1000;
+    let from = ch.x.length;
+    while (from > 0 && ch.x[from - 1] > lastKept) {
+      from--;
+    }
+    const past = {
+      x: h.eventTime.map((t) => t / 1000),
+      value: h.value,
+      forecast: h.forecast,
+      error: h.smoothedError,
+      threshold: h.threshold,
+      anomalous: h.anomalous.map((a, i) => (a ? h.value[i] : null)),
+    };
+    const skip = Math.min(past.x.length, Math.max(0, past.x.length + ch.x.length - from - MAX_POINTS));
+    for (const [name, kept] of Object.entries(past)) {
+      const live = ch[name].slice(from);
+      ch[name].length = 0;
+      ch[name].push(...kept.slice(skip), ...live);
+    }
+    ch.dirty = true;
   }
 
   function seedNodes(list) {
@@ -206,7 +236,7 @@ window.Vigil = window.Vigil || {};
 
   V.state = state;
   V.model = {
-    channel, status, seedChannels, seedSegments, seedNodes, applyScore, applyAnomaly, applyLabel, applyNode,
+    channel, status, seedChannels, seedSegments, seedHistory, seedNodes, applyScore, applyAnomaly, applyLabel, applyNode,
     predictedBands, labelBands, fmt, ago, MAX_POINTS,
   };
 })(window.Vigil);

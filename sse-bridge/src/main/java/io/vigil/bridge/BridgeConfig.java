@@ -3,6 +3,7 @@ package io.vigil.bridge;
 import io.vigil.bridge.events.HubSettings;
 import io.vigil.bridge.events.PositionCodec;
 import io.vigil.bridge.kafka.Lookback;
+import io.vigil.bridge.views.ViewSettings;
 import io.vigil.bridge.web.WebSettings;
 import io.vigil.config.ClientSettings;
 import io.vigil.config.Settings;
@@ -36,6 +37,7 @@ import java.util.stream.Collectors;
  *   <tr><td>{@code bridge.lookback.scores}, {@code bridge.lookback.segments}</td><td>1000, 10000 records per partition read back at start</td></tr>
  *   <tr><td>{@code bridge.resume.concurrency}, {@code bridge.resume.max.records}</td><td>2 Kafka catch-up readers at a time, 1000000 records at most per resume</td></tr>
  *   <tr><td>{@code bridge.views.max.keys}, {@code bridge.views.segments}</td><td>100000 channels (and nodes), 5000 recent anomaly and label segments</td></tr>
+ *   <tr><td>{@code bridge.views.chart.points}, {@code bridge.views.chart.channels}</td><td>2000 recent scores per channel for a chart that opens with its past, kept for the first 1000 channels (about 50 MB at most); 0 keeps none</td></tr>
  *   <tr><td>{@code bridge.kafka.lookup.seconds}</td><td>5: how long one Kafka metadata or offset lookup may block before the feed backs off and says why</td></tr>
  * </table>
  *
@@ -51,8 +53,7 @@ public record BridgeConfig(
         Lookback lookback,
         int resumeConcurrency,
         long resumeMaxRecords,
-        int viewsMaxKeys,
-        int viewsSegments,
+        ViewSettings views,
         Duration kafkaLookupTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -60,8 +61,8 @@ public record BridgeConfig(
     public BridgeConfig {
         requireText("bootstrap.servers", clients.bootstrapServers());
         requireText("schema.registry.url", clients.registry().url());
-        if (resumeConcurrency < 1 || resumeMaxRecords < 1 || viewsMaxKeys < 1 || viewsSegments < 1) {
-            throw new IllegalArgumentException("bridge.resume.* and bridge.views.* must be positive");
+        if (resumeConcurrency < 1 || resumeMaxRecords < 1) {
+            throw new IllegalArgumentException("bridge.resume.* must be positive");
         }
         if (kafkaLookupTimeout.isNegative() || kafkaLookupTimeout.isZero()) {
             throw new IllegalArgumentException("bridge.kafka.lookup.seconds must be positive");
@@ -100,8 +101,11 @@ public record BridgeConfig(
                 new Lookback(s.getLong("bridge.lookback.scores", 1000), s.getLong("bridge.lookback.segments", 10_000)),
                 s.getInt("bridge.resume.concurrency", 2),
                 s.getLong("bridge.resume.max.records", 1_000_000),
-                s.getInt("bridge.views.max.keys", 100_000),
-                s.getInt("bridge.views.segments", 5000),
+                new ViewSettings(
+                        s.getInt("bridge.views.max.keys", 100_000),
+                        s.getInt("bridge.views.segments", 5000),
+                        s.getInt("bridge.views.chart.points", 2000),
+                        s.getInt("bridge.views.chart.channels", 1000)),
                 Duration.ofSeconds(s.getLong("bridge.kafka.lookup.seconds", 5)));
     }
 
@@ -124,22 +128,22 @@ public record BridgeConfig(
 
     public BridgeConfig withWeb(WebSettings changed) {
         return new BridgeConfig(clients, changed, hub, lookback, resumeConcurrency,
-                resumeMaxRecords, viewsMaxKeys, viewsSegments, kafkaLookupTimeout);
+                resumeMaxRecords, views, kafkaLookupTimeout);
     }
 
     public BridgeConfig withHub(HubSettings changed) {
         return new BridgeConfig(clients, web, changed, lookback, resumeConcurrency,
-                resumeMaxRecords, viewsMaxKeys, viewsSegments, kafkaLookupTimeout);
+                resumeMaxRecords, views, kafkaLookupTimeout);
     }
 
     public BridgeConfig withResume(int concurrency, long maxRecords) {
         return new BridgeConfig(clients, web, hub, lookback, concurrency, maxRecords,
-                viewsMaxKeys, viewsSegments, kafkaLookupTimeout);
+                views, kafkaLookupTimeout);
     }
 
     public BridgeConfig withKafkaLookupTimeout(Duration changed) {
         return new BridgeConfig(clients, web, hub, lookback, resumeConcurrency,
-                resumeMaxRecords, viewsMaxKeys, viewsSegments, changed);
+                resumeMaxRecords, views, changed);
     }
 
     private static Set<String> list(String csv) {

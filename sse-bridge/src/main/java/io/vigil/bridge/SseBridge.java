@@ -86,7 +86,7 @@ public final class SseBridge implements AutoCloseable {
             opened.push(metrics);
             RecordDecoder decoder = new RecordDecoder(decoders, metrics.registry());
             FanOutHub hub = new FanOutHub(config.hub(), metrics.registry());
-            Views views = new Views(config.viewsMaxKeys(), config.viewsSegments());
+            Views views = new Views(config.views());
             Counter staleIds = CatchUpReader.staleCounter(metrics.registry());
             CatchUpReader.Factory readers = (client, from) -> new CatchUpReader(
                     KafkaConsumers.catchUp(config.clients()), decoder, views::sourceOf, hub, client, from,

@@ -3,6 +3,7 @@ package io.vigil.bridge;
 import io.vigil.bridge.events.HubSettings;
 import io.vigil.bridge.events.PositionCodec;
 import io.vigil.bridge.kafka.Lookback;
+import io.vigil.bridge.views.ViewSettings;
 import io.vigil.bridge.web.WebSettings;
 import io.vigil.config.ClientSettings;
 import io.vigil.config.Settings;
@@ -24,7 +25,7 @@ class BridgeConfigTest {
         assertEquals(new BridgeConfig(ClientSettings.local("localhost:9092", "http://localhost:8081"),
                 new WebSettings("127.0.0.1", 8080, null, Set.of(), 100, 200, new PositionCodec.Limits(4096, 1024), 65_536),
                 new HubSettings(1000, 20_000, Duration.ofSeconds(15), Duration.ofSeconds(60), 1000),
-                new Lookback(1000, 10_000), 2, 1_000_000, 100_000, 5000, Duration.ofSeconds(5)), config);
+                new Lookback(1000, 10_000), 2, 1_000_000, new ViewSettings(100_000, 5000, 2000, 1000), Duration.ofSeconds(5)), config);
     }
 
     @Test
@@ -52,12 +53,14 @@ class BridgeConfigTest {
                 Map.entry("vigil.bridge.resume.max.records", "100"),
                 Map.entry("vigil.bridge.views.max.keys", "11"),
                 Map.entry("vigil.bridge.views.segments", "12"),
+                Map.entry("vigil.bridge.views.chart.points", "14"),
+                Map.entry("vigil.bridge.views.chart.channels", "0"),
                 Map.entry("vigil.bridge.kafka.lookup.seconds", "13"))));
         assertEquals(new BridgeConfig(ClientSettings.local("kafka:29092", "mock://t"),
                 new WebSettings("0.0.0.0", 9999, "0123456789abcdef0123", Set.of("https://a.example", "https://b.example"), 10, 64,
                         new PositionCodec.Limits(512, 32), 8192),
                 new HubSettings(50, 0, Duration.ofSeconds(3), Duration.ofSeconds(9), 7),
-                new Lookback(5, 6), 1, 100, 11, 12, Duration.ofSeconds(13)), config);
+                new Lookback(5, 6), 1, 100, new ViewSettings(11, 12, 14, 0), Duration.ofSeconds(13)), config);
         assertFalse(config.toString().contains("0123456789abcdef0123"), "the token is never printed");
     }
 
@@ -91,7 +94,9 @@ class BridgeConfigTest {
             Map.of("vigil.bridge.kafka.lookup.seconds", "0"),
             Map.of("vigil.bridge.resume.id.max.length", "0"),
             Map.of("vigil.bridge.resume.id.max.partitions", "-1"),
-            Map.of("vigil.bridge.http.max.header.bytes", "100")}) {
+            Map.of("vigil.bridge.http.max.header.bytes", "100"),
+            Map.of("vigil.bridge.views.segments", "0"),
+            Map.of("vigil.bridge.views.chart.points", "-1")}) {
             assertThrows(IllegalArgumentException.class, () -> BridgeConfig.from(Settings.of(bad)), bad.toString());
         }
     }

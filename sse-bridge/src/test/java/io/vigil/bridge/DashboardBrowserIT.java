@@ -52,6 +52,8 @@ class DashboardBrowserIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String CHANNEL = "P-1";
     private static final long MINUTE = 60_000;
+    /** Points of each channel produced before the page opens. */
+    private static final int HISTORY = 40;
     private static final Path SCREENSHOTS = Path.of(System.getProperty("user.dir")).resolve("target/screenshots");
 
     private final String scope = "browser-it-" + UUID.randomUUID();
@@ -92,10 +94,10 @@ class DashboardBrowserIT {
         // ground-truth label, nodes in every state.
         for (int c = 0; c < 12; c++) {
             String id = c == 0 ? CHANNEL : String.format("%s-%d", c % 2 == 0 ? "A" : "E", c);
-            for (int i = 0; i < 40; i++) {
-                boolean anomalous = id.equals("E-5") && i >= 36;
+            for (int i = 0; i < HISTORY; i++) {
+                boolean anomalous = id.equals("E-5") && i >= HISTORY - 4;
                 double v = Math.sin(i / 4.0 + c) + (anomalous ? 2.5 : 0);
-                ChannelScore score = point(id, clock - (40 - i) * MINUTE, v, anomalous);
+                ChannelScore score = point(id, clock - (HISTORY - i) * MINUTE, v, anomalous);
                 if (id.equals("A-10")) {
                     score.setThreshold(Double.NaN);
                 }
@@ -135,11 +137,15 @@ class DashboardBrowserIT {
         assertEquals("<b>node-4</b> · ONLINE", browser.findElement(By.cssSelector("[data-node='<b>node-4</b>']")).getText());
         assertTrue(browser.findElements(By.tagName("b")).isEmpty(), "no markup from the data");
 
-        // Channel view: a live point appears.
+        // Channel view: it opens with the 40 points the channel had before the page loaded, from the
+        // bridge's history; then live points are drawn after them.
         browser.findElement(By.cssSelector("#channels tr[data-channel='" + CHANNEL + "']")).click();
         await("the channel view", d -> d.findElement(By.id("view-channel")).isDisplayed());
+        await("its history drawn at once", d -> points() == HISTORY);
+        assertEquals(0, attribute("data-received"), "none of them came live");
+        screenshot("dashboard-channel-history.png");
         produceSeries(0, 120);
-        await("live points drawn", d -> points() == 120);
+        await("live points drawn", d -> points() == HISTORY + 120);
 
         // An anomaly: anomalous points and an OPEN, then CLOSED, segment; the label band was there before.
         produceSeries(120, 158);
@@ -148,7 +154,7 @@ class DashboardBrowserIT {
         produceSeries(158, 170);
         producer.anomaly(CHANNEL, pointTime(155), pointTime(167), AnomalyStatus.CLOSED);
         produceSeries(170, 240);
-        await("all points", d -> points() == 240);
+        await("all points", d -> points() == HISTORY + 240);
         await("a ground-truth band", d -> attribute("data-label-bands") == 1);
         assertEquals(1, attribute("data-predicted-bands"), "the segment and its anomalous points: one band");
         assertTrue(browser.findElement(By.id("channel-info")).getText().contains("anomalies 1 · labels 1"));
@@ -177,7 +183,7 @@ class DashboardBrowserIT {
         Thread.sleep(1200); // sparklines are drawn once a second
         screenshot("dashboard-fleet.png");
         browser.navigate().to("http://127.0.0.1:" + port + "/#/channel/" + CHANNEL);
-        await("the channel again", d -> points() == 240);
+        await("the channel again, its history merged once more without a repeat", d -> points() == HISTORY + 240);
 
         // Resume: the bridge goes away, points are produced meanwhile, a new bridge comes up.
         bridge.close();
@@ -185,7 +191,7 @@ class DashboardBrowserIT {
                 || "bad".equals(status().getAttribute("data-state")));
         produceSeries(240, 300);
         bridge = SseBridge.start(config);
-        await("the points produced while disconnected", d -> points() == 300);
+        await("the points produced while disconnected", d -> points() == HISTORY + 300);
         Thread.sleep(1500);
         assertEquals(300, attribute("data-received"), "each point once: none missed, none twice");
         assertEquals(String.valueOf(value(299)), browser.findElement(By.id("chart-value")).getAttribute("data-last-value"));

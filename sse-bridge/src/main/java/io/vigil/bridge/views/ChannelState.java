@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * What the bridge remembers about one channel (a few hundred bytes, so 100,000 channels fit): the
- * latest score, the open segment, counts, and a ring of the last {@link #SPARK} values. An anomaly
+ * latest score, the open segment, counts, a ring of the last {@link #SPARK} values and, for the first
+ * {@code bridge.views.chart.channels} channels, a {@link ScoreHistory} for charts. An anomaly
  * segment is counted once: at OPEN, or at CLOSED when its OPEN fell before the look-back. Not
  * thread-safe: {@link Views} guards it.
  */
@@ -28,9 +29,12 @@ final class ChannelState {
     private final double[] spark = new double[SPARK];
     private int sparkCount;
     private int sparkNext;
+    /** Null for a channel beyond {@code bridge.views.chart.channels}. */
+    private final ScoreHistory history;
 
-    ChannelState(String id) {
+    ChannelState(String id, ScoreHistory history) {
         this.id = id;
+        this.history = history;
     }
 
     String source() {
@@ -42,6 +46,9 @@ final class ChannelState {
         lastRecordTime = recordTime;
         if (score.getSource() != null && !score.getSource().isEmpty()) {
             source = score.getSource();
+        }
+        if (history != null) {
+            history.add(score);
         }
         spark[sparkNext] = score.getValue();
         sparkNext = (sparkNext + 1) % SPARK;
@@ -59,6 +66,11 @@ final class ChannelState {
 
     void label() {
         labels++;
+    }
+
+    ChartHistory chart(int limit) {
+        return history != null ? history.read(id, limit)
+                : new ChartHistory(id, false, List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
     ChannelSummary summary() {

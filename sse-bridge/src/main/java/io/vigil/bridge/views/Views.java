@@ -20,7 +20,8 @@ import java.util.function.Supplier;
  * The state behind the REST API, built from the same records the feed streams: per channel, per node,
  * and the recent anomaly and label segments. It decides what is kept: at most {@code maxKeys} channels
  * and as many nodes (more are counted in {@link #untracked()} and left out, so a runaway key space
- * cannot exhaust memory), and the last {@code segments} anomaly and label segments.
+ * cannot exhaust memory), the last {@code segments} anomaly and label segments, and charts' recent
+ * scores for as many channels as {@link ViewSettings} allows.
  *
  * <p>One monitor guards everything. The feed applies a batch and publishes it to the hub while holding
  * it, so a snapshot taken with {@link #snapshot} comes with the exact stream position it reflects: a
@@ -32,17 +33,18 @@ public final class Views {
     public record Snapshot<T>(T value, Position position) {
     }
 
-    private final int maxKeys;
+    private final ViewSettings settings;
     private final Map<String, ChannelState> channels = new HashMap<>();
     private final Map<String, NodeSummary> nodes = new HashMap<>();
     private final SegmentLog anomalies;
     private final SegmentLog labels;
     private long untracked;
+    private int charted;
 
-    public Views(int maxKeys, int segments) {
-        this.maxKeys = maxKeys;
-        this.anomalies = new SegmentLog(segments, false);
-        this.labels = new SegmentLog(segments, true);
+    public Views(ViewSettings settings) {
+        this.settings = settings;
+        this.anomalies = new SegmentLog(settings.segments(), false);
+        this.labels = new SegmentLog(settings.segments(), true);
     }
 
     /**
@@ -122,6 +124,12 @@ public final class Views {
         return list.size() > limit ? List.copyOf(list.subList(0, limit)) : list;
     }
 
+    /** A channel's newest {@code limit} scores for its chart, oldest first; null for a channel not seen. */
+    public synchronized ChartHistory chart(String channelId, int limit) {
+        ChannelState channel = channels.get(channelId);
+        return channel == null ? null : channel.chart(limit);
+    }
+
     public synchronized List<SegmentSummary> anomalies(String channel, int limit) {
         return anomalies.recent(channel, limit);
     }
@@ -138,11 +146,13 @@ public final class Views {
     private ChannelState channel(String id) {
         ChannelState state = channels.get(id);
         if (state == null) {
-            if (channels.size() >= maxKeys) {
+            if (channels.size() >= settings.maxKeys()) {
                 untracked++;
                 return null;
             }
-            state = new ChannelState(id);
+            boolean chart = settings.chartPoints() > 0 && charted < settings.chartChannels();
+            charted += chart ? 1 : 0;
+            state = new ChannelState(id, chart ? new ScoreHistory(settings.chartPoints()) : null);
             channels.put(id, state);
         }
         return state;
@@ -150,7 +160,7 @@ public final class Views {
 
     private void node(NodeStatus status, long recordTime) {
         NodeSummary before = nodes.get(status.getNodeId());
-        if (before == null && nodes.size() >= maxKeys) {
+        if (before == null && nodes.size() >= settings.maxKeys()) {
             untracked++;
             return;
         }

@@ -25,7 +25,9 @@ import java.util.function.Supplier;
  *   <li>{@code /api/nodes[?limit=n]}: per node state, liveness, last status change, last heartbeat;</li>
  *   <li>{@code /api/anomalies[?channel=a][&limit=n]}: recent anomaly segments, newest first
  *       (limit 1..1000, default 200);</li>
- *   <li>{@code /api/labels[?channel=a][&limit=n]}: recent ground-truth label segments, likewise.</li>
+ *   <li>{@code /api/labels[?channel=a][&limit=n]}: recent ground-truth label segments, likewise;</li>
+ *   <li>{@code /api/history?channel=a[&limit=n]}: the channel's newest scores for its chart, oldest
+ *       first, as columns (limit 1..100000, default all kept), or null for a channel not seen.</li>
  * </ul>
  */
 final class ApiHandler {
@@ -75,6 +77,17 @@ final class ApiHandler {
             String channel = p.text("channel");
             int limit = p.integer("limit", 200, 1, 1000);
             return () -> views.labels(channel, limit);
+        });
+    }
+
+    HttpHandler history() {
+        return route("history", List.of("channel", "limit"), p -> {
+            String channel = p.text("channel");
+            if (channel == null) {
+                throw new BadRequest("'channel' is required");
+            }
+            int limit = p.integer("limit", 100_000, 1, 100_000);
+            return () -> views.chart(channel, limit);
         });
     }
 

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * The bridge's HTTP side, independent of Kafka. Routes (GET and HEAD only):
  * <ul>
  *   <li>{@code /events}: the event stream ({@link EventsHandler}; token also as {@code ?access_token=});</li>
- *   <li>{@code /api/channels}, {@code /api/nodes}, {@code /api/anomalies}, {@code /api/labels}
+ *   <li>{@code /api/channels}, {@code /api/nodes}, {@code /api/anomalies}, {@code /api/labels}, {@code /api/history}
  *       ({@link ApiHandler});</li>
  *   <li>{@code /metrics} (Prometheus) and {@code /health} (never needs a token);</li>
  *   <li>the dashboard at {@code /} and uPlot under {@code /webjars/uplot/}.</li>
@@ -62,6 +62,7 @@ public final class WebServer implements AutoCloseable {
                 .addExactPath("/api/nodes", BearerAuth.wrap(token, false, api.nodes()))
                 .addExactPath("/api/anomalies", BearerAuth.wrap(token, false, api.anomalies()))
                 .addExactPath("/api/labels", BearerAuth.wrap(token, false, api.labels()))
+                .addExactPath("/api/history", BearerAuth.wrap(token, false, api.history()))
                 .addExactPath("/metrics", BearerAuth.wrap(token, false, new MetricsHandler(registry)))
                 .addExactPath("/health", new HealthHandler(health))
                 .addPrefixPath("/webjars/uplot", StaticContent.uplot(loader));

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 class ViewsTest {
 
-    private final Views views = new Views(3, 2);
+    private final Views views = new Views(new ViewSettings(3, 2, 4, 2));
 
     @Test
     void channelsKeepTheirLastScoreStatusCountsAndSparkline() {

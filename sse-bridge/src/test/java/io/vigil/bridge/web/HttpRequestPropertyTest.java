@@ -126,7 +126,7 @@ class HttpRequestPropertyTest {
                 Tuple.of(3, Arbitraries.just("HEAD")), Tuple.of(1, Arbitraries.of("OPTIONS", "POST", "PUT", "DELETE",
                         "get", "PATCH", "G3T", "TRACE")));
         Arbitrary<String> paths = Arbitraries.frequencyOf(Tuple.of(10, Arbitraries.just("/events")),
-                Tuple.of(5, Arbitraries.of("/api/channels", "/api/nodes", "/api/anomalies", "/api/labels")),
+                Tuple.of(5, Arbitraries.of("/api/channels", "/api/nodes", "/api/anomalies", "/api/labels", "/api/history")),
                 Tuple.of(2, Arbitraries.of("/metrics", "/health", "/", "/dashboard.js",
                         "/webjars/uplot/dist/uPlot.iife.min.js", "/nope", "/events/", "//events", "/%65vents",
                         "/..%2f..%2fetc/passwd", "/api/channels/../nodes", "/api", "*")));

@@ -30,7 +30,8 @@ class SecurityTest {
     @Test
     void withATokenEveryDataRouteNeedsItAndOnlyTheStreamTakesItFromTheQuery() throws Exception {
         t = servers.start(hub(10), new WebSettings("127.0.0.1", 0, TOKEN, Set.of(), 100, 200));
-        for (String path : List.of("/events", "/api/channels", "/api/nodes", "/api/anomalies", "/api/labels", "/metrics")) {
+        for (String path : List.of("/events", "/api/channels", "/api/nodes", "/api/anomalies", "/api/labels", "/api/history?channel=a",
+                "/metrics")) {
             HttpResponse<String> refused = t.get(path);
             assertEquals(401, refused.statusCode(), path);
             assertEquals("Bearer realm=\"vigil\"", refused.headers().firstValue("WWW-Authenticate").orElse(""));

@@ -10,6 +10,7 @@ import io.vigil.bridge.events.SseClient;
 import io.vigil.bridge.resume.CatchUpReader;
 import io.vigil.bridge.resume.Resumer;
 import io.vigil.bridge.testing.Events;
+import io.vigil.bridge.views.ViewSettings;
 import io.vigil.bridge.views.Views;
 
 import java.net.URI;
@@ -43,7 +44,7 @@ final class TestServer implements AutoCloseable {
 
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final FanOutHub hub;
-    final Views views = new Views(1000, 100);
+    final Views views = new Views(new ViewSettings(1000, 100, 2000, 1000));
     final Resumer resumer;
     final WebServer server;
     final AtomicReference<Health> health =

@@ -123,6 +123,15 @@ class WebServerTest {
         assertEquals(0, json.readTree(t.get("/api/anomalies?channel=P-1&limit=5").body()).get("anomalies").size());
         assertEquals(0, json.readTree(t.get("/api/labels").body()).get("labels").size());
 
+        JsonNode history = json.readTree(t.get("/api/history?channel=P-1").body()).get("history");
+        assertEquals("P-1", history.get("channelId").textValue());
+        assertEquals(1000, history.get("eventTime").get(0).longValue());
+        assertEquals(1.5, history.get("value").get(0).doubleValue());
+        assertEquals(0.25, history.get("smoothedError").get(0).doubleValue());
+        assertTrue(history.get("threshold").get(0).isNull());
+        assertTrue(json.readTree(t.get("/api/history?channel=other").body()).get("history").isNull());
+        assertEquals("'channel' is required", json.readTree(t.get("/api/history").body()).get("error").textValue());
+
         HttpResponse<String> bad = t.get("/api/anomalies?limit=0");
         assertEquals(400, bad.statusCode());
         assertEquals("'limit' must be 1..1000", json.readTree(bad.body()).get("error").textValue());
