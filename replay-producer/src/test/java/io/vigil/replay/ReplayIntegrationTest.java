@@ -186,27 +186,38 @@ class ReplayIntegrationTest {
     }
 
     @Test
-    void everyLapShiftsPointsAndLabelsByTheLapLength() throws IOException {
+    void everySeriesLapsOnItsOwnSoAShortOneStaysLiveWithItsLabelsShiftedByItsOwnLap() throws IOException {
         long base = 1_500_000_000_000L;
         Path a = csv("lap-a", every(base, 10_000, 10));
         Path b = csv("lap-b", every(base + 5_000, 10_000, 4));
         Path labels = dir.resolve("lap-labels.csv");
-        Files.writeString(labels, "channel,start,end\nlap-a," + (base + 20_000) + "," + (base + 30_000) + "\n");
-        replay("--loop", "--limit", "35", "--labels", labels.toString(), a.toString(), b.toString());
+        Files.writeString(labels, "channel,start,end\nlap-a," + (base + 20_000) + "," + (base + 30_000) + "\n"
+                + "lap-b," + (base + 15_000) + "," + (base + 25_000) + "\n");
+        replay("--loop", "--limit", "50", "--labels", labels.toString(), a.toString(), b.toString());
 
-        long lap = 90_000 + 10_000; // span of the set plus its smallest first step
-        // 35 points: two laps of 14, then a, b, a, b, a, b, a of the third
-        List<Received<TelemetryPoint>> as = read(Topics.TELEMETRY, TelemetryPoint.class, "lap-a"::equals, 24);
-        for (int i = 0; i < as.size(); i++) {
-            assertEquals(base + (i / 10) * lap + (i % 10) * 10_000L, as.get(i).value().getEventTime().toEpochMilli(),
-                    "point " + i);
+        long lapA = 90_000 + 10_000; // each series' span plus its first step
+        long lapB = 30_000 + 10_000;
+        // Laps follow on without a gap, so the short series is as live as the long one: the 50 points
+        // alternate a, b, a, b, ...; with laps of the whole set, b would be silent 60 s of every 100.
+        List<Received<TelemetryPoint>> as = read(Topics.TELEMETRY, TelemetryPoint.class, "lap-a"::equals, 25);
+        List<Received<TelemetryPoint>> bs = read(Topics.TELEMETRY, TelemetryPoint.class, "lap-b"::equals, 25);
+        for (int i = 0; i < 25; i++) {
+            assertEquals(base + (i / 10) * lapA + (i % 10) * 10_000L, as.get(i).value().getEventTime().toEpochMilli(), "a's point " + i);
+            assertEquals(base + 5_000 + (i / 4) * lapB + (i % 4) * 10_000L, bs.get(i).value().getEventTime().toEpochMilli(),
+                    "b's point " + i);
         }
-        List<Received<LabelSegment>> laps = read(Topics.LABELS, LabelSegment.class, "lap-a"::equals, 3);
+        List<Received<LabelSegment>> lapsOfA = read(Topics.LABELS, LabelSegment.class, "lap-a"::equals, 3);
         for (int k = 0; k < 3; k++) {
-            Received<LabelSegment> l = laps.get(k);
-            assertEquals(base + 20_000 + k * lap, l.value().getStart().toEpochMilli());
-            assertEquals(base + 30_000 + k * lap, l.value().getEnd().toEpochMilli());
-            assertTrue(l.timestamp() <= as.get(k * 10).timestamp(), "published before lap " + k + "'s first point");
+            Received<LabelSegment> l = lapsOfA.get(k);
+            assertEquals(base + 20_000 + k * lapA, l.value().getStart().toEpochMilli());
+            assertEquals(base + 30_000 + k * lapA, l.value().getEnd().toEpochMilli());
+            assertTrue(l.timestamp() <= as.get(k * 10).timestamp(), "published before a's lap " + k + "'s first point");
+        }
+        List<Received<LabelSegment>> lapsOfB = read(Topics.LABELS, LabelSegment.class, "lap-b"::equals, 7);
+        for (int k = 0; k < 7; k++) {
+            Received<LabelSegment> l = lapsOfB.get(k);
+            assertEquals(base + 15_000 + k * lapB, l.value().getStart().toEpochMilli());
+            assertTrue(l.timestamp() <= bs.get(k * 4).timestamp(), "published before b's lap " + k + "'s first point");
         }
     }
 

@@ -11,7 +11,7 @@ public final class PlaybackOptions {
             description = "Speed factor: event time per wall time; 1 = real time, 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
     public double speed;
 
-    @Option(names = "--loop", description = "Replay again when the data ends, every lap's times (points and labels) shifted on.")
+    @Option(names = "--loop", description = "Replay each series again when it ends, on its own laps (its span plus its first step), its points' and labels' times shifted on, so a short series stays live beside a long one.")
     public boolean loop;
 
     @Option(names = "--align-now", description = "Shift every replayed series so its first replayed point is now.")

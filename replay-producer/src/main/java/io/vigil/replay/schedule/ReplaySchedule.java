@@ -19,13 +19,14 @@ import java.util.List;
  *     point are dropped too.</li>
  * <li>Alignment moves every series' first replayed point to {@code alignTo} (a live-looking replay of old
  *     data), keeping its spacing.</li>
- * <li>Laps are global: lap {@code k} is lap 0 shifted by {@code k * lapLength}, where the lap length is
- *     the span of the whole (shifted) set plus its smallest first step, so every channel's times keep
- *     increasing and all channels restart together.</li>
- * <li>Labels: at the start of each lap (event time {@code origin + k * lapLength}, which is not after
- *     any point of the lap), every channel's windows are published shifted exactly like the points of
- *     that lap, followed by a {@link EventSink#barrier()}, so they are stored before any point they
- *     describe is even sent.</li>
+ * <li>Laps are per series: lap {@code k} of a series is its lap 0 shifted by {@code k} times its own lap
+ *     length, its span plus its first step, so its times keep increasing and every channel stays live
+ *     however much shorter it is than the longest (laps of the whole set would leave a short series
+ *     silent for most of each lap).</li>
+ * <li>Labels: at the start of each lap of a series (the event time of its first point in that lap), the
+ *     series' windows are published shifted exactly like the points of that lap; the labels of every
+ *     series whose lap starts then come together, followed by one {@link EventSink#barrier()}, so they
+ *     are stored before any point they describe is even sent.</li>
  * </ul>
  */
 public final class ReplaySchedule implements EventSource {
@@ -48,15 +49,17 @@ public final class ReplaySchedule implements EventSource {
     private final int[] first;
     private final long[] shift;
     private final List<List<TimeWindow>> labels = new ArrayList<>();
-    private final boolean anyLabels;
     private final long origin;
-    private final long lapLength;
+    private final long[] lapLength;
 
     private final int[] handles;
     private final int[] index;
     private final long[] lapShift;
     private final TimeHeap heap;
-    private long labelLap;
+    /** The lap of each series whose labels are due next, and when; Long.MAX_VALUE when none are. */
+    private final long[] labelLap;
+    private final long[] labelsAt;
+    private long nextLabelsAt = Long.MAX_VALUE;
 
     public ReplaySchedule(List<Series> all, Options options) {
         List<Integer> firsts = new ArrayList<>();
@@ -79,10 +82,10 @@ public final class ReplaySchedule implements EventSource {
         values = new double[n][];
         first = new int[n];
         shift = new long[n];
+        lapLength = new long[n];
+        labelLap = new long[n];
+        labelsAt = new long[n];
         long earliest = Long.MAX_VALUE;
-        long latest = Long.MIN_VALUE;
-        long step = Long.MAX_VALUE;
-        boolean hasLabels = false;
         for (int s = 0; s < n; s++) {
             Series one = series.get(s);
             times[s] = one.times();
@@ -91,17 +94,14 @@ public final class ReplaySchedule implements EventSource {
             long firstTime = times[s][first[s]];
             shift[s] = options.alignTo() == null ? 0 : options.alignTo() - firstTime;
             earliest = Math.min(earliest, firstTime + shift[s]);
-            latest = Math.max(latest, times[s][times[s].length - 1] + shift[s]);
-            if (first[s] + 1 < times[s].length) {
-                step = Math.min(step, times[s][first[s] + 1] - firstTime);
-            }
+            long step = first[s] + 1 < times[s].length ? times[s][first[s] + 1] - firstTime : 1;
+            lapLength[s] = times[s][times[s].length - 1] - firstTime + step;
             List<TimeWindow> kept = one.labels().stream().filter(w -> w.end() >= firstTime).toList();
             labels.add(kept);
-            hasLabels |= !kept.isEmpty();
+            labelsAt[s] = kept.isEmpty() ? Long.MAX_VALUE : firstTime + shift[s];
+            nextLabelsAt = Math.min(nextLabelsAt, labelsAt[s]);
         }
-        anyLabels = hasLabels;
         origin = earliest;
-        lapLength = latest - earliest + (step == Long.MAX_VALUE ? 1 : step);
         handles = new int[n];
         index = first.clone();
         lapShift = new long[n];
@@ -118,8 +118,9 @@ public final class ReplaySchedule implements EventSource {
         return List.copyOf(series);
     }
 
-    public long lapLength() {
-        return lapLength;
+    /** The lap length of the {@code s}-th series replayed: its span plus its first step. */
+    public long lapLength(int s) {
+        return lapLength[s];
     }
 
     @Override
@@ -137,15 +138,14 @@ public final class ReplaySchedule implements EventSource {
 
     @Override
     public long nextTime() {
-        long pointTime = heap.topTime();
-        return labelsPending() ? Math.min(lapStart(labelLap), pointTime) : pointTime;
+        return Math.min(nextLabelsAt, heap.topTime());
     }
 
     @Override
     public void emitNext(EventSink sink) {
         long pointTime = heap.topTime();
-        if (labelsPending() && lapStart(labelLap) <= pointTime) {
-            emitLabels(sink, labelLap++);
+        if (nextLabelsAt <= pointTime) {
+            emitLabels(sink, nextLabelsAt);
             return;
         }
         int s = heap.topId();
@@ -154,37 +154,31 @@ public final class ReplaySchedule implements EventSource {
             heap.replaceTopTime(pointTime(s));
         } else if (loop) {
             index[s] = first[s];
-            lapShift[s] += lapLength;
+            lapShift[s] += lapLength[s];
             heap.replaceTopTime(pointTime(s));
         } else {
             heap.removeTop();
         }
     }
 
-    private boolean labelsPending() {
-        return anyLabels && (loop || labelLap == 0);
-    }
-
-    private long lapStart(long lap) {
-        return origin + lap * lapLength;
-    }
-
     private long pointTime(int s) {
         return times[s][index[s]] + shift[s] + lapShift[s];
     }
 
-    private void emitLabels(EventSink sink, long lap) {
-        long publishedAt = lapStart(lap);
-        boolean any = false;
+    /** The labels of every series whose lap starts at {@code publishedAt}, then one barrier. */
+    private void emitLabels(EventSink sink, long publishedAt) {
+        nextLabelsAt = Long.MAX_VALUE;
         for (int s = 0; s < series.size(); s++) {
-            long by = shift[s] + lap * lapLength;
-            for (TimeWindow w : labels.get(s)) {
-                sink.label(handles[s], publishedAt, w.start() + by, w.end() + by, w.kind());
-                any = true;
+            if (labelsAt[s] == publishedAt) {
+                long by = shift[s] + labelLap[s] * lapLength[s];
+                for (TimeWindow w : labels.get(s)) {
+                    sink.label(handles[s], publishedAt, w.start() + by, w.end() + by, w.kind());
+                }
+                labelLap[s]++;
+                labelsAt[s] = loop ? publishedAt + lapLength[s] : Long.MAX_VALUE;
             }
+            nextLabelsAt = Math.min(nextLabelsAt, labelsAt[s]);
         }
-        if (any) {
-            sink.barrier();
-        }
+        sink.barrier();
     }
 }

@@ -36,32 +36,48 @@ class ReplayScheduleTest {
     }
 
     @Test
-    void labelsOfEachChannelComeFirstThenABarrier() {
+    void eachSeriesLabelsComeJustBeforeItsFirstPointThenABarrier() {
         Series a = series("a", new long[] {100, 200, 300}, List.of(new TimeWindow(200, 300, "spike")));
         Series b = series("b", new long[] {150, 250}, List.of(new TimeWindow(150, 150, "dip")));
         RecordingSink sink = RecordingSink.drain(new ReplaySchedule(List.of(a, b), ReplaySchedule.Options.plain()), 100);
         assertEquals(new Label("a", 100, 200, 300, "spike"), sink.events.get(0));
-        assertEquals(new Label("b", 100, 150, 150, "dip"), sink.events.get(1));
-        assertInstanceOf(RecordingSink.Barrier.class, sink.events.get(2));
+        assertInstanceOf(RecordingSink.Barrier.class, sink.events.get(1));
+        assertEquals(new Point("a", 100, 10.0), sink.events.get(2));
+        assertEquals(new Label("b", 150, 150, 150, "dip"), sink.events.get(3));
+        assertInstanceOf(RecordingSink.Barrier.class, sink.events.get(4));
         assertEquals(5, sink.points().size());
-        assertEquals(8, sink.events.size());
+        assertEquals(9, sink.events.size());
     }
 
     @Test
-    void everyLapShiftsPointsAndLabelsByTheLapLengthAndPublishesLabelsAtTheLapStart() {
+    void labelsOfSeriesThatStartTogetherShareOneBarrier() {
+        Series a = series("a", new long[] {100, 200}, List.of(new TimeWindow(200, 200, "x")));
+        Series b = series("b", new long[] {7000, 7100}, List.of(new TimeWindow(7000, 7100, "y")));
+        RecordingSink sink = RecordingSink.drain(new ReplaySchedule(List.of(a, b),
+                new ReplaySchedule.Options(false, 50_000L, StartOffset.NONE)), 100);
+        assertEquals(List.of(new Label("a", 50_000, 50_100, 50_100, "x"), new Label("b", 50_000, 50_000, 50_100, "y")),
+                sink.events.subList(0, 2));
+        assertInstanceOf(RecordingSink.Barrier.class, sink.events.get(2));
+        assertEquals(4, sink.points().size());
+        assertEquals(7, sink.events.size());
+    }
+
+    @Test
+    void everySeriesLapsOnItsOwnSoAShortSeriesIsNeverSilentForLong() {
         Series a = series("a", new long[] {100, 200}, List.of(new TimeWindow(200, 200, "x")));
         Series b = series("b", new long[] {5000, 5100, 5200}, List.of());
         ReplaySchedule schedule = new ReplaySchedule(List.of(a, b), new ReplaySchedule.Options(true, 1_000_000L, StartOffset.NONE));
-        // aligned: both start at 1,000,000; span 200 (b) + smallest first step 100
-        assertEquals(300, schedule.lapLength());
-        RecordingSink sink = RecordingSink.drain(schedule, 3 * (2 + 5 + 1));
+        // aligned: both start at 1,000,000; each lap is the series' span plus its first step
+        assertEquals(200, schedule.lapLength(0));
+        assertEquals(300, schedule.lapLength(1));
+        RecordingSink sink = RecordingSink.drain(schedule, 40);
         List<Long> aTimes = sink.points("a").stream().map(Point::time).toList();
-        assertEquals(List.of(1_000_000L, 1_000_100L, 1_000_300L, 1_000_400L, 1_000_600L, 1_000_700L), aTimes.subList(0, 6));
+        assertEquals(List.of(1_000_000L, 1_000_100L, 1_000_200L, 1_000_300L, 1_000_400L, 1_000_500L), aTimes.subList(0, 6));
         List<Long> bTimes = sink.points("b").stream().map(Point::time).toList();
         assertEquals(List.of(1_000_000L, 1_000_100L, 1_000_200L, 1_000_300L, 1_000_400L, 1_000_500L, 1_000_600L), bTimes.subList(0, 7));
-        assertEquals(List.of(new Label("a", 1_000_000, 1_000_100, 1_000_100, "x"), new Label("a", 1_000_300, 1_000_400, 1_000_400, "x"),
-                new Label("a", 1_000_600, 1_000_700, 1_000_700, "x")), sink.labels().subList(0, 3));
-        // each lap's label is emitted after every point of the previous lap and before any point of its own
+        assertEquals(List.of(new Label("a", 1_000_000, 1_000_100, 1_000_100, "x"), new Label("a", 1_000_200, 1_000_300, 1_000_300, "x"),
+                new Label("a", 1_000_400, 1_000_500, 1_000_500, "x")), sink.labels().subList(0, 3));
+        // each lap's label is emitted after every point before its lap starts and before any point from then on
         for (Label label : sink.labels()) {
             int at = sink.events.indexOf(label);
             for (int i = 0; i < sink.events.size(); i++) {
