@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The monitoring pack: the rendered {@code PrometheusRule}'s groups pass {@code promtool check rules}
  * and {@code promtool test rules} (each alert fires on a bad series and stays quiet on a healthy one,
  * with the labels and summaries an operator sees), and the Grafana dashboard is valid JSON whose every
- * panel queries something. promtool is Debian's (scripts/install-promtool.sh, run by this module's
+ * panel queries something. promtool is Debian's (scripts/install-prometheus.sh, run by this module's
  * build); without it the check fails rather than passes.
  */
 class MonitoringTest {
@@ -67,7 +67,7 @@ class MonitoringTest {
     }
 
     private String promtool(String... args) throws IOException, InterruptedException {
-        assertTrue(Files.isExecutable(PROMTOOL), PROMTOOL + " is missing: run scripts/install-promtool.sh "
+        assertTrue(Files.isExecutable(PROMTOOL), PROMTOOL + " is missing: run scripts/install-prometheus.sh "
                 + "(Debian's prometheus package)");
         List<String> command = new ArrayList<>(List.of(PROMTOOL.toString()));
         command.addAll(List.of(args));

@@ -37,7 +37,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The replay producer's command: replays labeled data sets (CSV, NAB, Telemanom) or simulates a fleet
+ * The replay producer's command: replays labeled data sets (CSV, NAB, Telemanom), series read from
+ * Prometheus, or simulates a fleet
  * into Vigil's topics at a speed factor, publishing ground truth beside the data.
  *
  * <p>Decides what an operator sees and what the exit code says: a progress line every few seconds, a
@@ -47,7 +48,7 @@ import picocli.CommandLine.Spec;
  * command line.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Replay labeled series (CSV, NAB, Telemanom) or simulate a fleet into Vigil's topics:",
+        description = {"Replay labeled series (CSV, NAB, Telemanom) or Prometheus series, or simulate a fleet into Vigil's topics:",
                 "points to vigil.telemetry, ground-truth windows to vigil.labels, heartbeats to vigil.heartbeats."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:done (end of data, --duration, --limit or Ctrl-C)", "1:unreadable input data",
@@ -174,8 +175,8 @@ public final class ReplayProducer implements Callable<Integer> {
         boolean simulating = simulation.fleet != null;
         if (simulating == replay.any()) {
             throw new ParameterException(cl, simulating
-                    ? "--simulate replaces FILE, --nab and --telemanom: give one or the other"
-                    : "nothing to replay: give CSV FILEs, --nab DIR, --telemanom DIR or --simulate FLEET");
+                    ? "--simulate replaces FILE, --nab, --telemanom and --prometheus: give one or the other"
+                    : "nothing to replay: give CSV FILEs, --nab DIR, --telemanom DIR, --prometheus URL or --simulate FLEET");
         }
         if (simulating && (playback.loop || playback.alignNow || playback.startOffset != null || replay.labels != null)) {
             throw new ParameterException(cl, "--loop, --align-now, --start-offset and --labels apply to replays, not to --simulate");

@@ -1,5 +1,9 @@
 package io.vigil.replay;
 
+import io.vigil.replay.prometheus.PrometheusClient;
+import io.vigil.replay.prometheus.PrometheusServer;
+import io.vigil.replay.prometheus.RangePlan;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -218,6 +222,80 @@ class ReplayIntegrationTest {
             Received<LabelSegment> l = lapsOfB.get(k);
             assertEquals(base + 15_000 + k * lapB, l.value().getStart().toEpochMilli());
             assertTrue(l.timestamp() <= bs.get(k * 4).timestamp(), "published before b's lap " + k + "'s first point");
+        }
+    }
+
+    /**
+     * A real Prometheus scraping a target every second; its series are replayed by range queries. The
+     * values are those served (sensor a: the scrape's number; b: minus half of it), at times on the
+     * step grid, one channel per series named by the chosen label; a range too long for one query at
+     * its step, which Prometheus itself refuses, is read in several.
+     */
+    @Test
+    void prometheusSeriesAreReplayedByRangeQueriesThatStayUnderItsPointLimit() throws Exception {
+        java.util.concurrent.atomic.AtomicLong scrapes = new java.util.concurrent.atomic.AtomicLong();
+        java.util.Set<Double> served = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        try (PrometheusServer prometheus = PrometheusServer.start(dir, () -> {
+            long n = scrapes.incrementAndGet();
+            served.add((double) n);
+            return "# TYPE vigil_test_temperature gauge\n"
+                    + "vigil_test_temperature{sensor=\"a\"} " + n + "\n"
+                    + "vigil_test_temperature{sensor=\"b\"} " + (-n / 2.0) + "\n";
+        })) {
+            PrometheusClient client = new PrometheusClient(prometheus.url());
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long now = System.currentTimeMillis();
+            while (client.queryRange("vigil_test_temperature", now - 60_000, now, 1000).stream()
+                    .anyMatch(s -> s.times().length < 8) || client.queryRange("vigil_test_temperature", now - 60_000, now, 1000).size() < 2) {
+                assertTrue(System.nanoTime() < deadline, "prometheus did not scrape 8 samples of both series within 60 s");
+                Thread.sleep(500);
+                now = System.currentTimeMillis();
+            }
+            long end = now;
+            long start = end - 60_000;
+            replay("--prometheus", prometheus.url(), "--prometheus-query", "vigil_test_temperature",
+                    "--prometheus-start", Long.toString(start), "--prometheus-end", Long.toString(end),
+                    "--prometheus-step", "1s", "--prometheus-channel-labels", "sensor");
+            String a = "vigil_test_temperature/a";
+            String b = "vigil_test_temperature/b";
+            int expectedA = client.queryRange("vigil_test_temperature{sensor=\"a\"}", start, end, 1000).get(0).times().length;
+            List<Received<TelemetryPoint>> as = read(Topics.TELEMETRY, TelemetryPoint.class, a::equals, expectedA);
+            List<Received<TelemetryPoint>> bs = read(Topics.TELEMETRY, TelemetryPoint.class, b::equals, expectedA);
+            for (int i = 0; i < as.size(); i++) {
+                TelemetryPoint pa = as.get(i).value();
+                long t = pa.getEventTime().toEpochMilli();
+                assertEquals(0, (t - start) % 1000, "on the step grid: " + pa);
+                assertTrue(i == 0 || t > as.get(i - 1).value().getEventTime().toEpochMilli(), "in time order");
+                assertTrue(served.contains(pa.getValue()), "a value the target served: " + pa);
+                assertEquals("prometheus", pa.getSource());
+                assertEquals(pa.getEventTime(), bs.get(i).value().getEventTime());
+                assertEquals(-pa.getValue() / 2.0, bs.get(i).value().getValue(), "b's scrape was a's");
+            }
+
+            // Four hours at one second are 14,401 points per series: Prometheus refuses that in one query.
+            IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                    () -> client.queryRange("vigil_test_temperature", end - 4 * 3_600_000L, end, 1000));
+            assertTrue(refused.getMessage().contains("11,000") || refused.getMessage().contains("11000"), refused.getMessage());
+            RangePlan plan = RangePlan.of(end - 4 * 3_600_000L, end, 1000L);
+            assertEquals(2, plan.windows().size());
+            List<PrometheusClient.Samples> split = new ArrayList<>();
+            for (long[] w : plan.windows()) {
+                split.addAll(client.queryRange("vigil_test_temperature{sensor=\"a\"}", w[0], w[1], 1000));
+            }
+            assertTrue(split.stream().mapToInt(x -> x.times().length).sum() >= expectedA, "the recent samples, read in two queries");
+
+            // The same four hours replayed: an expression (no metric name) whose channels, with no label
+            // chosen, are every label as name=value; its two queries join into one series each.
+            String doubled = "vigil_test_temperature * 2";
+            int recent = client.queryRange(doubled, end - 60_000, end, 1000).get(0).times().length;
+            replay("--prometheus", prometheus.url(), "--prometheus-query", doubled,
+                    "--prometheus-start", Long.toString(end - 4 * 3_600_000L), "--prometheus-end", Long.toString(end),
+                    "--prometheus-step", "1s");
+            List<Received<TelemetryPoint>> joined = read(Topics.TELEMETRY, TelemetryPoint.class,
+                    k -> k.startsWith("instance=127.0.0.1:") && k.endsWith("/job=vigil-test/sensor=a"), recent);
+            assertEquals(as.stream().map(r -> 2 * r.value().getValue()).toList().subList(0, Math.min(as.size(), recent)),
+                    joined.stream().map(r -> r.value().getValue()).toList().subList(0, Math.min(as.size(), recent)),
+                    "the samples of the first replay, doubled");
         }
     }
 

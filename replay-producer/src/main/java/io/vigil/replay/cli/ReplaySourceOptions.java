@@ -50,10 +50,35 @@ public final class ReplaySourceOptions {
             description = "Time between Telemanom values (default: ${DEFAULT-VALUE}).")
     public Duration timeStep;
 
+    @Option(names = "--prometheus", paramLabel = "URL",
+            description = "A Prometheus server (http://host:9090) to read --prometheus-query series from by range queries.")
+    public String prometheus;
+
+    @Option(names = "--prometheus-query", paramLabel = "PROMQL",
+            description = "A PromQL query whose series are replayed, e.g. 'node_load1'; repeatable.")
+    public List<String> prometheusQueries = new ArrayList<>();
+
+    @Option(names = "--prometheus-start", paramLabel = "INSTANT", converter = InstantConverter.class,
+            description = "Start of the range read from Prometheus (default: an hour before --prometheus-end).")
+    public Long prometheusStart;
+
+    @Option(names = "--prometheus-end", paramLabel = "INSTANT", converter = InstantConverter.class,
+            description = "End of the range read from Prometheus (default: now).")
+    public Long prometheusEnd;
+
+    @Option(names = "--prometheus-step", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Resolution of the range queries (default: the smallest whole second that fits the range into one query"
+                    + " of at most 11,000 points per series; with a step given, the range is split into as many queries as it needs).")
+    public Duration prometheusStep;
+
+    @Option(names = "--prometheus-channel-labels", paramLabel = "LABEL", split = ",",
+            description = "Labels whose values, after the metric name, make a series' channel id (default: every label as name=value).")
+    public List<String> prometheusChannelLabels = new ArrayList<>();
+
     @Option(names = "--strict", description = "Fail on CSV rows whose timestamp does not increase instead of skipping them.")
     public boolean strict;
 
     public boolean any() {
-        return !files.isEmpty() || nab != null || telemanom != null;
+        return !files.isEmpty() || nab != null || telemanom != null || prometheus != null;
     }
 }

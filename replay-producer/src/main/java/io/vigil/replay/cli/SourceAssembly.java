@@ -3,6 +3,10 @@ package io.vigil.replay.cli;
 import io.vigil.datasets.LabelWindows;
 import io.vigil.datasets.TimeWindow;
 import io.vigil.replay.event.EventSource;
+import io.vigil.replay.prometheus.ChannelNaming;
+import io.vigil.replay.prometheus.PrometheusClient;
+import io.vigil.replay.prometheus.PrometheusRange;
+import io.vigil.replay.prometheus.RangePlan;
 import io.vigil.replay.schedule.ReplaySchedule;
 import io.vigil.replay.schedule.StartOffset;
 import io.vigil.replay.simulate.Fleet;
@@ -29,6 +33,9 @@ import java.util.Set;
  */
 public final class SourceAssembly {
 
+    /** How far back from {@code --prometheus-end} a Prometheus range starts unless {@code --prometheus-start} says. */
+    static final java.time.Duration PROMETHEUS_DEFAULT_RANGE = java.time.Duration.ofHours(1);
+
     /** Source of points from plain CSV files unless {@code --source} says otherwise. */
     public static final String CSV_SOURCE = "replay";
 
@@ -52,6 +59,16 @@ public final class SourceAssembly {
             loaded = loaded.plus(TelemanomDataset.load(o.telemanom,
                     new TelemanomDataset.Selection(Set.copyOf(o.telemanomChannels), Set.copyOf(o.spacecraft)),
                     new TimeAxis(o.timeStart, o.timeStep.toMillis())));
+        }
+        if (o.prometheus != null) {
+            if (o.prometheusQueries.isEmpty()) {
+                throw new IllegalArgumentException("--prometheus needs at least one --prometheus-query");
+            }
+            long end = o.prometheusEnd != null ? o.prometheusEnd : now;
+            long start = o.prometheusStart != null ? o.prometheusStart : end - PROMETHEUS_DEFAULT_RANGE.toMillis();
+            loaded = loaded.plus(PrometheusRange.load(new PrometheusClient(o.prometheus), o.prometheusQueries,
+                    RangePlan.of(start, end, o.prometheusStep == null ? null : o.prometheusStep.toMillis()),
+                    new ChannelNaming(o.prometheusChannelLabels)));
         }
         List<Series> series = loaded.series().stream()
                 .map(s -> sourceOverride == null ? s : s.withSource(sourceOverride)).toList();
