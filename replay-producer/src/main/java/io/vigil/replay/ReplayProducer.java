@@ -111,8 +111,8 @@ public final class ReplayProducer implements Callable<Integer> {
         SourceAssembly.Assembled assembled;
         try {
             long now = System.currentTimeMillis();
-            assembled = simulation.fleet != null
-                    ? SourceAssembly.simulation(simulation, playback, source, now)
+            assembled = simulation.fleet != null ? SourceAssembly.simulation(simulation, playback, source, now)
+                    : replay.prometheusLive ? SourceAssembly.prometheusLive(replay, playback, source, now)
                     : SourceAssembly.replay(replay, playback, source, now);
         } catch (IOException | IllegalArgumentException e) {
             err.println("replay: " + (e instanceof NoSuchFileException ? "no such file: " + e.getMessage() : e.getMessage()));

@@ -65,17 +65,27 @@ class ReplayIntegrationTest {
         MockSchemaRegistry.dropScope(SCOPE);
     }
 
+    /** Runs the command as fast as it goes. */
     private static void replay(String... args) {
+        List<String> all = new ArrayList<>(List.of("--speed", "0"));
+        all.addAll(List.of(args));
+        runCommand(all);
+    }
+
+    private static void runCommand(List<String> args) {
         StringWriter err = new StringWriter();
         picocli.CommandLine cl = ReplayProducer.commandLine(Settings.of(Map.of("vigil.bootstrap.servers", kafka.bootstrapServers(),
                 "vigil.schema.registry.url", "mock://" + SCOPE)));
         cl.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of("--speed", "0", "--progress-seconds", "0"));
-        all.addAll(List.of(args));
+        List<String> all = new ArrayList<>(List.of("--progress-seconds", "0"));
+        all.addAll(args);
         assertEquals(0, cl.execute(all.toArray(String[]::new)), err.toString());
     }
 
-    /** Every record of {@code topic} whose key matches, in partition then offset order; waits for {@code count}. */
+    /**
+     * Every record of {@code topic} whose key matches, in partition then offset order, up to the log
+     * ends; asserts there are {@code count} of them (unless it is negative).
+     */
     private static <T extends org.apache.avro.specific.SpecificRecord> List<Received<T>> read(Topics.Spec topic, Class<T> type,
             Predicate<String> key, int count) {
         var deserializer = AvroSerde.configured(type, REGISTRY, false).deserializer();
@@ -100,7 +110,9 @@ class ReplayIntegrationTest {
             }
         }
         out.sort(Comparator.comparingInt((Received<T> r) -> r.partition()));
-        assertEquals(count, out.size(), "records of " + topic.name());
+        if (count >= 0) {
+            assertEquals(count, out.size(), "records of " + topic.name());
+        }
         return out;
     }
 
@@ -296,6 +308,23 @@ class ReplayIntegrationTest {
             assertEquals(as.stream().map(r -> 2 * r.value().getValue()).toList().subList(0, Math.min(as.size(), recent)),
                     joined.stream().map(r -> r.value().getValue()).toList().subList(0, Math.min(as.size(), recent)),
                     "the samples of the first replay, doubled");
+
+            // Live: polled every second of real time for 6 s; each series' new samples once, in order.
+            long liveFrom = System.currentTimeMillis();
+            runCommand(List.of("--prometheus", prometheus.url(), "--prometheus-query", "vigil_test_temperature + 0",
+                    "--prometheus-live", "--prometheus-step", "1s", "--prometheus-channel-labels", "job,sensor",
+                    "--duration", "6s"));
+            List<Received<TelemetryPoint>> live = read(Topics.TELEMETRY, TelemetryPoint.class, "vigil-test/a"::equals, -1);
+            assertTrue(live.size() >= 4, "about one sample a second for 6 s: " + live.size());
+            long first = live.get(0).value().getEventTime().toEpochMilli();
+            long last = live.get(live.size() - 1).value().getEventTime().toEpochMilli();
+            assertTrue(first >= Math.floorDiv(liveFrom, 1000) * 1000, "from the start of the live run, not before");
+            assertEquals(client.queryRange("vigil_test_temperature{sensor=\"a\"}", first, last, 1000).get(0).times().length,
+                    live.size(), "every sample from the first to the last, none missed");
+            for (int i = 1; i < live.size(); i++) {
+                assertTrue(live.get(i).value().getEventTime().isAfter(live.get(i - 1).value().getEventTime()), "none twice");
+                assertTrue(served.contains(live.get(i).value().getValue()), "a value the target served");
+            }
         }
     }
 

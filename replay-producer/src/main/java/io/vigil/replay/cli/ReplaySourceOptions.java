@@ -75,6 +75,11 @@ public final class ReplaySourceOptions {
             description = "Labels whose values, after the metric name, make a series' channel id (default: every label as name=value).")
     public List<String> prometheusChannelLabels = new ArrayList<>();
 
+    @Option(names = "--prometheus-live",
+            description = "Poll Prometheus every --prometheus-step (default 15s) of real time and send each series' new samples,"
+                    + " none twice; from --prometheus-start if given, else from now.")
+    public boolean prometheusLive;
+
     @Option(names = "--strict", description = "Fail on CSV rows whose timestamp does not increase instead of skipping them.")
     public boolean strict;
 

@@ -5,6 +5,7 @@ import io.vigil.datasets.TimeWindow;
 import io.vigil.replay.event.EventSource;
 import io.vigil.replay.prometheus.ChannelNaming;
 import io.vigil.replay.prometheus.PrometheusClient;
+import io.vigil.replay.prometheus.PrometheusLive;
 import io.vigil.replay.prometheus.PrometheusRange;
 import io.vigil.replay.prometheus.RangePlan;
 import io.vigil.replay.schedule.ReplaySchedule;
@@ -35,6 +36,9 @@ public final class SourceAssembly {
 
     /** How far back from {@code --prometheus-end} a Prometheus range starts unless {@code --prometheus-start} says. */
     static final java.time.Duration PROMETHEUS_DEFAULT_RANGE = java.time.Duration.ofHours(1);
+
+    /** How often {@code --prometheus-live} polls unless {@code --prometheus-step} says: Prometheus' usual scrape interval. */
+    static final java.time.Duration PROMETHEUS_LIVE_STEP = java.time.Duration.ofSeconds(15);
 
     /** Source of points from plain CSV files unless {@code --source} says otherwise. */
     public static final String CSV_SOURCE = "replay";
@@ -81,6 +85,26 @@ public final class SourceAssembly {
         long labels = schedule.series().stream().mapToLong(s -> s.labels().size()).sum();
         return new Assembled(schedule, warnings, "replaying " + schedule.series().size() + " channel(s), " + points
                 + " points and " + labels + " label window(s) per lap");
+    }
+
+    /** Prometheus polled as its series grow ({@code --prometheus-live}): the only source of such a run. */
+    public static Assembled prometheusLive(ReplaySourceOptions o, PlaybackOptions p, String sourceOverride, long now) {
+        if (o.prometheus == null || o.prometheusQueries.isEmpty()) {
+            throw new IllegalArgumentException("--prometheus-live needs --prometheus URL and at least one --prometheus-query");
+        }
+        if (!o.files.isEmpty() || o.nab != null || o.telemanom != null) {
+            throw new IllegalArgumentException("--prometheus-live is a source of its own: no FILE, --nab or --telemanom beside it");
+        }
+        if (p.speed != 1 || p.loop || p.alignNow || p.startOffset != null || o.prometheusEnd != null) {
+            throw new IllegalArgumentException("--prometheus-live plays in real time: no --speed but 1, no --loop, --align-now,"
+                    + " --start-offset or --prometheus-end");
+        }
+        long step = o.prometheusStep == null ? PROMETHEUS_LIVE_STEP.toMillis() : o.prometheusStep.toMillis();
+        PrometheusLive live = new PrometheusLive(new PrometheusClient(o.prometheus), o.prometheusQueries, step,
+                new ChannelNaming(o.prometheusChannelLabels), sourceOverride == null ? PrometheusRange.SOURCE : sourceOverride,
+                o.prometheusStart != null ? o.prometheusStart : now, System::currentTimeMillis);
+        return new Assembled(live, List.of(), "polling Prometheus at " + o.prometheus + " every " + step + " ms for "
+                + o.prometheusQueries.size() + " query(ies)");
     }
 
     public static Assembled simulation(SimulationOptions o, PlaybackOptions p, String sourceOverride, long now) {

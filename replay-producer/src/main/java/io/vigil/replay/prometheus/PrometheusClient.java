@@ -20,7 +20,7 @@ import java.util.Map;
  * Prometheus' HTTP query API, the range query only ({@code GET /api/v1/query_range}): what the server
  * answered, or an {@link IOException} that says what it refused and why (its own {@code error}).
  */
-public final class PrometheusClient {
+public final class PrometheusClient implements RangeQueries {
 
     /** One series of a range query: its labels, and its samples in time order. */
     public record Samples(Map<String, String> metric, long[] times, double[] values) {}
@@ -35,7 +35,7 @@ public final class PrometheusClient {
         this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
     }
 
-    /** The series {@code query} gives over {@code [start, end]} (epoch ms) at {@code step} ms. */
+    @Override
     public List<Samples> queryRange(String query, long start, long end, long step) throws IOException {
         URI uri = base.resolve("api/v1/query_range?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
                 + "&start=" + seconds(start) + "&end=" + seconds(end) + "&step=" + seconds(step));

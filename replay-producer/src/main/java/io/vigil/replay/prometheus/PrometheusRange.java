@@ -21,7 +21,7 @@ public final class PrometheusRange {
 
     private PrometheusRange() {}
 
-    public static LoadResult load(PrometheusClient client, List<String> queries, RangePlan plan, ChannelNaming naming)
+    public static LoadResult load(RangeQueries client, List<String> queries, RangePlan plan, ChannelNaming naming)
             throws IOException {
         Map<String, List<long[]>> times = new LinkedHashMap<>();
         Map<String, List<double[]>> values = new LinkedHashMap<>();
