@@ -68,32 +68,34 @@ window.Vigil = window.Vigil || {};
     }
   }
 
-  // A channel's recent past as the bridge keeps it (/api/history). It holds everything this page
-  // received live before the answer left, and both start over when event time goes back, so the
-  // merge is the bridge's points, then the live ones newer than its last.
+  // A channel's recent past as the bridge keeps it (/api/history), put before what this page already
+  // has: everything since the page loaded came live (a resume fills any gap), so only the bridge's
+  // points older than the page's oldest are new here, and they only fill the room MAX_POINTS leaves.
+  // A bridge that restarted keeps a shorter past than a page that stayed open: nothing is lost then.
   function seedHistory(h) {
     if (!h || !Array.isArray(h.eventTime) || h.eventTime.length === 0) {
       return;
     }
     const ch = channel(h.channelId);
-    const lastKept = h.eventTime[h.eventTime.length - 1] / 1000;
-    let from = ch.x.length;
-    while (from > 0 && ch.x[from - 1] > lastKept) {
-      from--;
+    const oldest = ch.x.length > 0 ? ch.x[0] : Infinity;
+    let older = 0;
+    while (older < h.eventTime.length && h.eventTime[older] / 1000 < oldest) {
+      older++;
+    }
+    const from = Math.max(0, older - Math.max(0, MAX_POINTS - ch.x.length));
+    if (from === older) {
+      return;
     }
     const past = {
-      x: h.eventTime.map((t) => t / 1000),
-      value: h.value,
-      forecast: h.forecast,
-      error: h.smoothedError,
-      threshold: h.threshold,
-      anomalous: h.anomalous.map((a, i) => (a ? h.value[i] : null)),
+      x: h.eventTime.slice(from, older).map((t) => t / 1000),
+      value: h.value.slice(from, older),
+      forecast: h.forecast.slice(from, older),
+      error: h.smoothedError.slice(from, older),
+      threshold: h.threshold.slice(from, older),
+      anomalous: h.anomalous.slice(from, older).map((a, i) => (a ? h.value[from + i] : null)),
     };
-    const skip = Math.min(past.x.length, Math.max(0, past.x.length + ch.x.length - from - MAX_POINTS));
     for (const [name, kept] of Object.entries(past)) {
-      const live = ch[name].slice(from);
-      ch[name].length = 0;
-      ch[name].push(...kept.slice(skip), ...live);
+      ch[name].unshift(...kept);
     }
     ch.dirty = true;
   }

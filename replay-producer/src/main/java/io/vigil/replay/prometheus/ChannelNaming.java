@@ -1,6 +1,7 @@
 package io.vigil.replay.prometheus;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,5 +45,30 @@ public record ChannelNaming(List<String> labels) {
                     + labels + " has no channel id: " + metric);
         }
         return String.join("/", parts);
+    }
+
+    /** A fresh record of which query each channel came from, for one read of the queries. */
+    public Claims claims() {
+        return new Claims();
+    }
+
+    /**
+     * Names series as they come from the queries and refuses a channel id that two queries give: their
+     * points would interleave into one channel. Not thread-safe.
+     */
+    public final class Claims {
+        private final Map<String, String> queryOf = new HashMap<>();
+
+        private Claims() {}
+
+        public String channel(String query, Map<String, String> metric) {
+            String channel = channelOf(metric);
+            String earlier = queryOf.putIfAbsent(channel, query);
+            if (earlier != null && !earlier.equals(query)) {
+                throw new IllegalArgumentException("channel '" + channel + "' comes from both '" + earlier
+                        + "' and '" + query + "': choose labels that tell their series apart");
+            }
+            return channel;
+        }
     }
 }

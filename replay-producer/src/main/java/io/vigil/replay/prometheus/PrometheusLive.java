@@ -27,12 +27,13 @@ public final class PrometheusLive implements EventSource {
     private final RangeQueries client;
     private final List<String> queries;
     private final long step;
-    private final ChannelNaming naming;
     private final String source;
     private final LongSupplier clock;
     private final long started;
     private final Map<String, Integer> handles = new HashMap<>();
     private final Map<String, Long> lastSent = new HashMap<>();
+    /** Kept across polls: a channel stays with the query that first gave it. */
+    private final ChannelNaming.Claims claims;
     private long covered;
     private long nextPoll;
     private long failures;
@@ -49,7 +50,7 @@ public final class PrometheusLive implements EventSource {
         this.client = client;
         this.queries = List.copyOf(queries);
         this.step = step;
-        this.naming = naming;
+        this.claims = naming.claims();
         this.source = source;
         this.clock = clock;
         this.started = clock.getAsLong();
@@ -99,16 +100,10 @@ public final class PrometheusLive implements EventSource {
     private void poll(EventSink sink, long from, long until) throws IOException {
         // Every query first, then the points: a poll that fails half-way sends nothing, and is redone.
         List<Series> fresh = new ArrayList<>();
-        Map<String, String> queryOf = new HashMap<>();
         for (String query : queries) {
             for (long[] window : new RangePlan(from, until, step).windows()) {
                 for (PrometheusClient.Samples s : client.queryRange(query, window[0], window[1], step)) {
-                    String channel = naming.channelOf(s.metric());
-                    String earlier = queryOf.putIfAbsent(channel, query);
-                    if (earlier != null && !earlier.equals(query)) {
-                        throw new IllegalArgumentException("channel '" + channel + "' comes from both '" + earlier
-                                + "' and '" + query + "': choose labels that tell their series apart");
-                    }
+                    String channel = claims.channel(query, s.metric());
                     if (s.times().length > 0) {
                         fresh.add(new Series(channel, source, s.times(), s.values(), List.of()));
                     }

@@ -25,18 +25,13 @@ public final class PrometheusRange {
             throws IOException {
         Map<String, List<long[]>> times = new LinkedHashMap<>();
         Map<String, List<double[]>> values = new LinkedHashMap<>();
-        Map<String, String> queryOf = new LinkedHashMap<>();
+        ChannelNaming.Claims claims = naming.claims();
         List<String> warnings = new ArrayList<>();
         long skipped = 0;
         for (String query : queries) {
             for (long[] window : plan.windows()) {
                 for (PrometheusClient.Samples s : client.queryRange(query, window[0], window[1], plan.step())) {
-                    String channel = naming.channelOf(s.metric());
-                    String earlier = queryOf.putIfAbsent(channel, query);
-                    if (earlier != null && !earlier.equals(query)) {
-                        throw new IllegalArgumentException("channel '" + channel + "' comes from both '" + earlier
-                                + "' and '" + query + "': choose labels that tell their series apart");
-                    }
+                    String channel = claims.channel(query, s.metric());
                     times.computeIfAbsent(channel, c -> new ArrayList<>()).add(s.times());
                     values.computeIfAbsent(channel, c -> new ArrayList<>()).add(s.values());
                 }

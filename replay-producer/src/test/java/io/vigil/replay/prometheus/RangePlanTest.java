@@ -58,6 +58,13 @@ class RangePlanTest {
         assertEquals("node_load1", new ChannelNaming(List.of("missing")).channelOf(metric));
         assertEquals("instance=a", new ChannelNaming(List.of()).channelOf(Map.of("instance", "a")), "an expression's result has no name");
         assertThrows(IllegalArgumentException.class, () -> new ChannelNaming(List.of("x")).channelOf(Map.of("instance", "a")));
+
+        ChannelNaming.Claims claims = new ChannelNaming(List.of("instance")).claims();
+        assertEquals("up/a", claims.channel("up", Map.of("__name__", "up", "instance", "a", "job", "x")));
+        assertEquals("up/a", claims.channel("up", Map.of("__name__", "up", "instance", "a", "job", "x")), "the same query again");
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+                () -> claims.channel("up{job=\"y\"}", Map.of("__name__", "up", "instance", "a", "job", "y")));
+        assertTrue(twice.getMessage().contains("comes from both"), twice.getMessage());
     }
 
     @Test
