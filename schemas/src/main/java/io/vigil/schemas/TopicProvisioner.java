@@ -15,8 +15,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.record.TimestampType;
@@ -353,7 +355,12 @@ public final class TopicProvisioner {
         return config;
     }
 
-    /** Waits until every partition of the named topics has a leader. */
+    /**
+     * Waits until every partition of the named topics has a leader that answers for it. Metadata can
+     * name a leader before that broker has taken the partition on, and a client that comes then is told
+     * NOT_LEADER_OR_FOLLOWER (seen once in a test right after creation); a ListOffsets answered for
+     * every partition rules that out.
+     */
     public void awaitLeaders(Collection<String> topics, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -361,10 +368,15 @@ public final class TopicProvisioner {
                 Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get();
                 if (described.values().stream().allMatch(d -> d.partitions().stream()
                         .allMatch(p -> p.leader() != null && !p.leader().isEmpty()))) {
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    described.values().forEach(d -> d.partitions().forEach(
+                            p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+                    admin.listOffsets(latest).all().get();
                     return;
                 }
             } catch (ExecutionException e) {
-                // Metadata of a just-created topic can lag behind; the deadline bounds the wait.
+                // Metadata of a just-created topic can lag behind, and so can its leader; the deadline
+                // bounds the wait.
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("topics without a leader after " + timeout + ": " + topics);
