@@ -207,7 +207,7 @@
   };
 
   V.loadHistory = (id) => {
-    api('/api/history?channel=' + encodeURIComponent(id))
+    api('/api/history?channel=' + encodeURIComponent(id) + '&limit=' + M.MAX_POINTS)
       .then((answer) => M.seedHistory(answer.history))
       .catch(() => { /* the chart still fills from live events */ });
   };

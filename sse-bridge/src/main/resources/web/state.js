@@ -111,17 +111,22 @@ window.Vigil = window.Vigil || {};
     const ch = channel(s.channelId);
     const x = s.eventTime / 1000; // uPlot time scales are in seconds
     if (ch.x.length > 0 && x < ch.x[ch.x.length - 1]) {
-      // uPlot needs ascending x; time going back means a replay restarted: start the chart over.
+      // uPlot needs ascending x; time going back means a replay restarted: start the chart over (the
+      // bridge's ScoreHistory follows the same rule, so the two always agree).
       for (const a of [ch.x, ch.value, ch.forecast, ch.error, ch.threshold, ch.anomalous]) {
         a.length = 0;
       }
     }
-    ch.x.push(x);
-    ch.value.push(s.value);
-    ch.forecast.push(s.forecast);
-    ch.error.push(s.smoothedError);
-    ch.threshold.push(s.threshold);
-    ch.anomalous.push(s.anomalous ? s.value : null);
+    // A channel's scores come in strictly increasing event time, so a point at the chart's last x is
+    // one the bridge's history already drew (an event in flight while /api/history answered).
+    if (ch.x.length === 0 || x !== ch.x[ch.x.length - 1]) {
+      ch.x.push(x);
+      ch.value.push(s.value);
+      ch.forecast.push(s.forecast);
+      ch.error.push(s.smoothedError);
+      ch.threshold.push(s.threshold);
+      ch.anomalous.push(s.anomalous ? s.value : null);
+    }
     if (ch.x.length > MAX_POINTS * 1.25) {
       const cut = ch.x.length - MAX_POINTS; // trim in chunks: shifting one by one is quadratic
       for (const a of [ch.x, ch.value, ch.forecast, ch.error, ch.threshold, ch.anomalous]) {

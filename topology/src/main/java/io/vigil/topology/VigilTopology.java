@@ -42,7 +42,8 @@ import org.apache.kafka.streams.state.Stores;
  * <p>Every telemetry record leaves as exactly one score or one dead letter; every models record
  * becomes the channel's model, retires it, changes nothing (a re-delivered champion) or is a dead
  * letter. Heartbeats are absorbed into node state; an undecodable or out-of-bounds one is a dead
- * letter, and node status changes only on transitions. A record whose processing throws is a
+ * letter, and a node status is written only on a change (a first heartbeat, a new reported state,
+ * FAULTED, RECOVERED). A record whose processing throws is a
  * PROCESSING_ERROR dead letter and leaves its state as it was; Kafka Streams' processing and
  * production handlers ({@link TopologyConfig#streamsProperties}) catch whatever still escapes.
  */

@@ -74,6 +74,9 @@ public final class SourceAssembly {
                     RangePlan.of(start, end, o.prometheusStep == null ? null : o.prometheusStep.toMillis()),
                     new ChannelNaming(o.prometheusChannelLabels)));
         }
+        if (loaded.series().isEmpty() && !loaded.warnings().isEmpty()) {
+            throw new IllegalArgumentException("nothing to replay: " + String.join("; ", loaded.warnings()));
+        }
         List<Series> series = loaded.series().stream()
                 .map(s -> sourceOverride == null ? s : s.withSource(sourceOverride)).toList();
         rejectDuplicateChannels(series);

@@ -53,11 +53,12 @@ public record ChannelNaming(List<String> labels) {
     }
 
     /**
-     * Names series as they come from the queries and refuses a channel id that two queries give: their
-     * points would interleave into one channel. Not thread-safe.
+     * Names series as they come from the queries and refuses a channel id that two queries, or two
+     * series of one query, give: their points would interleave into one channel. Not thread-safe.
      */
     public final class Claims {
         private final Map<String, String> queryOf = new HashMap<>();
+        private final Map<String, Map<String, String>> metricOf = new HashMap<>();
 
         private Claims() {}
 
@@ -67,6 +68,11 @@ public record ChannelNaming(List<String> labels) {
             if (earlier != null && !earlier.equals(query)) {
                 throw new IllegalArgumentException("channel '" + channel + "' comes from both '" + earlier
                         + "' and '" + query + "': choose labels that tell their series apart");
+            }
+            Map<String, String> seen = metricOf.putIfAbsent(channel, Map.copyOf(metric));
+            if (seen != null && !seen.equals(metric)) {
+                throw new IllegalArgumentException("channel '" + channel + "' names two series of '" + query + "', "
+                        + seen + " and " + metric + ": choose labels that tell them apart");
             }
             return channel;
         }

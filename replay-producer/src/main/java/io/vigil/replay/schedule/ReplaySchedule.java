@@ -20,7 +20,8 @@ import java.util.List;
  * <li>Alignment moves every series' first replayed point to {@code alignTo} (a live-looking replay of old
  *     data), keeping its spacing.</li>
  * <li>Laps are per series: lap {@code k} of a series is its lap 0 shifted by {@code k} times its own lap
- *     length, its span plus its first step, so its times keep increasing and every channel stays live
+ *     length, its span plus its first step (a series of one point takes the set's smallest first step),
+ *     so its times keep increasing and every channel stays live
  *     however much shorter it is than the longest (laps of the whole set would leave a short series
  *     silent for most of each lap).</li>
  * <li>Labels: at the start of each lap of a series (the event time of its first point in that lap), the
@@ -40,6 +41,9 @@ public final class ReplaySchedule implements EventSource {
             return new Options(false, null, StartOffset.NONE);
         }
     }
+
+    /** The lap step of a series with one point to replay when no series of the set has a step either. */
+    static final long SINGLE_POINT_STEP_MS = 1000;
 
     private final List<Series> series = new ArrayList<>();
     private final List<String> dropped = new ArrayList<>();
@@ -94,14 +98,25 @@ public final class ReplaySchedule implements EventSource {
             long firstTime = times[s][first[s]];
             shift[s] = options.alignTo() == null ? 0 : options.alignTo() - firstTime;
             earliest = Math.min(earliest, firstTime + shift[s]);
-            long step = first[s] + 1 < times[s].length ? times[s][first[s] + 1] - firstTime : 1;
-            lapLength[s] = times[s][times[s].length - 1] - firstTime + step;
             List<TimeWindow> kept = one.labels().stream().filter(w -> w.end() >= firstTime).toList();
             labels.add(kept);
             labelsAt[s] = kept.isEmpty() ? Long.MAX_VALUE : firstTime + shift[s];
             nextLabelsAt = Math.min(nextLabelsAt, labelsAt[s]);
         }
         origin = earliest;
+        // A series with one point to replay has no step of its own: it laps at the smallest first step
+        // of the set (a second when no series has one), not every millisecond.
+        long smallest = Long.MAX_VALUE;
+        for (int s = 0; s < n; s++) {
+            if (first[s] + 1 < times[s].length) {
+                smallest = Math.min(smallest, times[s][first[s] + 1] - times[s][first[s]]);
+            }
+        }
+        for (int s = 0; s < n; s++) {
+            long step = first[s] + 1 < times[s].length ? times[s][first[s] + 1] - times[s][first[s]]
+                    : smallest == Long.MAX_VALUE ? SINGLE_POINT_STEP_MS : smallest;
+            lapLength[s] = times[s][times[s].length - 1] - times[s][first[s]] + step;
+        }
         handles = new int[n];
         index = first.clone();
         lapShift = new long[n];

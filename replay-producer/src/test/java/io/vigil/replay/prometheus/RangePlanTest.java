@@ -65,6 +65,9 @@ class RangePlanTest {
         IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
                 () -> claims.channel("up{job=\"y\"}", Map.of("__name__", "up", "instance", "a", "job", "y")));
         assertTrue(twice.getMessage().contains("comes from both"), twice.getMessage());
+        IllegalArgumentException alike = assertThrows(IllegalArgumentException.class,
+                () -> claims.channel("up", Map.of("__name__", "up", "instance", "a", "job", "z")));
+        assertTrue(alike.getMessage().contains("names two series of 'up'"), alike.getMessage());
     }
 
     @Test

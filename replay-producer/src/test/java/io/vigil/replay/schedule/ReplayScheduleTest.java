@@ -90,6 +90,19 @@ class ReplayScheduleTest {
     }
 
     @Test
+    void aOnePointSeriesLapsAtTheSetsSmallestStepNotEveryMillisecond() {
+        Series a = series("a", new long[] {100, 250}, List.of());
+        Series one = series("one", new long[] {5000}, List.of());
+        ReplaySchedule schedule = new ReplaySchedule(List.of(a, one), new ReplaySchedule.Options(true, null, StartOffset.NONE));
+        assertEquals(300, schedule.lapLength(0));
+        assertEquals(150, schedule.lapLength(1), "a's first step");
+        ReplaySchedule alone = new ReplaySchedule(List.of(one), new ReplaySchedule.Options(true, null, StartOffset.NONE));
+        assertEquals(ReplaySchedule.SINGLE_POINT_STEP_MS, alone.lapLength(0));
+        RecordingSink sink = RecordingSink.drain(alone, 3);
+        assertEquals(List.of(5000L, 6000L, 7000L), sink.points().stream().map(Point::time).toList());
+    }
+
+    @Test
     void startOffsetSkipsPointsOrDataTimePerSeriesAndDropsOldLabels() {
         Series a = series("a", new long[] {0, 60_000, 120_000, 180_000}, List.of(new TimeWindow(0, 60_000, "early"),
                 new TimeWindow(60_000, 120_000, "overlapping")));

@@ -10,8 +10,8 @@ import java.util.List;
  * The last {@code capacity} scores of one channel, as a chart draws them: event time, value, forecast,
  * smoothed error, threshold and the anomalous flag, in primitive columns of floats (a chart needs no
  * more) that grow as points come, about 25 bytes a point once full. Event time going back means a
- * replay started over: the history starts over with it, as the dashboard's chart does, so it is
- * always in ascending time. Not thread-safe: {@link Views} guards it.
+ * replay started over: the history starts over with it, as the dashboard's chart does (state.js,
+ * {@code applyScore}: the two rules must agree), so it is always in ascending time. Not thread-safe: {@link Views} guards it.
  */
 final class ScoreHistory {
 

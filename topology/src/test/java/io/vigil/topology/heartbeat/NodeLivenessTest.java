@@ -99,7 +99,7 @@ class NodeLivenessTest {
         return statuses.readValuesToList().stream().filter(s -> s.getNodeId().equals(node)).toList();
     }
 
-    /** The same, but for its ALIVE records: the FAULTED and RECOVERED transitions alone. */
+    /** The same without its ALIVE records: the FAULTED and RECOVERED transitions alone. */
     private List<NodeStatus> faultsAndRecoveriesOf(String node) {
         return statusesOf(node).stream().filter(s -> s.getStatus() != NodeLiveness.ALIVE).toList();
     }
