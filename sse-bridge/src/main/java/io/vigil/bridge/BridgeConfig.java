@@ -2,6 +2,7 @@ package io.vigil.bridge;
 
 import io.vigil.bridge.events.HubSettings;
 import io.vigil.bridge.events.PositionCodec;
+import io.vigil.bridge.ingest.IngestSettings;
 import io.vigil.bridge.kafka.Lookback;
 import io.vigil.bridge.views.ViewSettings;
 import io.vigil.bridge.web.WebSettings;
@@ -39,6 +40,11 @@ import java.util.stream.Collectors;
  *   <tr><td>{@code bridge.views.max.keys}, {@code bridge.views.segments}</td><td>100000 channels (and nodes), 5000 recent anomaly and label segments</td></tr>
  *   <tr><td>{@code bridge.views.chart.points}, {@code bridge.views.chart.channels}</td><td>2000 recent scores per channel for a chart that opens with its past, kept for the first 1000 channels (about 50 MB at most); 0 keeps none</td></tr>
  *   <tr><td>{@code bridge.kafka.lookup.seconds}</td><td>5: how long one Kafka metadata or offset lookup may block before the feed backs off and says why</td></tr>
+ *   <tr><td>{@code bridge.ingest.enabled}</td><td>false: no {@code POST /api/v1/telemetry}; true takes JSON batches of points and writes them to the telemetry topic</td></tr>
+ *   <tr><td>{@code bridge.ingest.token}</td><td>empty: writes need {@code bridge.auth.token}, if set; else the bearer token writes need, so the read token need not grant writes ({@code VIGIL_BRIDGE_INGEST_TOKEN_FILE} reads it from a file)</td></tr>
+ *   <tr><td>{@code bridge.ingest.max.points}, {@code bridge.ingest.max.bytes}</td><td>10000 points, 1048576 bytes per request (more: 422, 413)</td></tr>
+ *   <tr><td>{@code bridge.ingest.producers}, {@code bridge.ingest.kafka.timeout.ms}, {@code bridge.ingest.retry.after.seconds}</td><td>2 transactional producers (requests writing at once), 5000 ms a request may wait for Kafka before 503, 5 s of Retry-After</td></tr>
+ *   <tr><td>{@code bridge.ingest.transactional.id.prefix}</td><td>vigil-bridge-ingest: followed by the host name (a pod's name) and the producer's slot</td></tr>
  * </table>
  *
  * <p>The listener binds to the loopback address by default so that a developer's dashboard is not
@@ -54,7 +60,8 @@ public record BridgeConfig(
         int resumeConcurrency,
         long resumeMaxRecords,
         ViewSettings views,
-        Duration kafkaLookupTimeout) {
+        Duration kafkaLookupTimeout,
+        IngestSettings ingest) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -106,7 +113,16 @@ public record BridgeConfig(
                         s.getInt("bridge.views.segments", 5000),
                         s.getInt("bridge.views.chart.points", 2000),
                         s.getInt("bridge.views.chart.channels", 1000)),
-                Duration.ofSeconds(s.getLong("bridge.kafka.lookup.seconds", 5)));
+                Duration.ofSeconds(s.getLong("bridge.kafka.lookup.seconds", 5)),
+                new IngestSettings(
+                        s.getBoolean("bridge.ingest.enabled", false),
+                        s.find("bridge.ingest.token").orElse(null),
+                        s.getInt("bridge.ingest.max.points", IngestSettings.DEFAULT_MAX_POINTS),
+                        s.getInt("bridge.ingest.max.bytes", IngestSettings.DEFAULT_MAX_BYTES),
+                        s.getInt("bridge.ingest.producers", IngestSettings.DEFAULT_PRODUCERS),
+                        Duration.ofMillis(s.getLong("bridge.ingest.kafka.timeout.ms", IngestSettings.DEFAULT_KAFKA_TIMEOUT.toMillis())),
+                        Duration.ofSeconds(s.getLong("bridge.ingest.retry.after.seconds", IngestSettings.DEFAULT_RETRY_AFTER.toSeconds())),
+                        s.get("bridge.ingest.transactional.id.prefix", IngestSettings.DEFAULT_TRANSACTIONAL_ID_PREFIX)));
     }
 
     private static SSLContext tls(Settings s) {
@@ -128,22 +144,27 @@ public record BridgeConfig(
 
     public BridgeConfig withWeb(WebSettings changed) {
         return new BridgeConfig(clients, changed, hub, lookback, resumeConcurrency,
-                resumeMaxRecords, views, kafkaLookupTimeout);
+                resumeMaxRecords, views, kafkaLookupTimeout, ingest);
     }
 
     public BridgeConfig withHub(HubSettings changed) {
         return new BridgeConfig(clients, web, changed, lookback, resumeConcurrency,
-                resumeMaxRecords, views, kafkaLookupTimeout);
+                resumeMaxRecords, views, kafkaLookupTimeout, ingest);
     }
 
     public BridgeConfig withResume(int concurrency, long maxRecords) {
         return new BridgeConfig(clients, web, hub, lookback, concurrency, maxRecords,
-                views, kafkaLookupTimeout);
+                views, kafkaLookupTimeout, ingest);
     }
 
     public BridgeConfig withKafkaLookupTimeout(Duration changed) {
         return new BridgeConfig(clients, web, hub, lookback, resumeConcurrency,
-                resumeMaxRecords, views, changed);
+                resumeMaxRecords, views, changed, ingest);
+    }
+
+    public BridgeConfig withIngest(IngestSettings changed) {
+        return new BridgeConfig(clients, web, hub, lookback, resumeConcurrency,
+                resumeMaxRecords, views, kafkaLookupTimeout, changed);
     }
 
     private static Set<String> list(String csv) {

@@ -2,6 +2,8 @@ package io.vigil.bridge;
 
 import io.micrometer.core.instrument.Counter;
 import io.vigil.bridge.events.FanOutHub;
+import io.vigil.bridge.ingest.IngestHandler;
+import io.vigil.bridge.ingest.KafkaTelemetryWriter;
 import io.vigil.bridge.kafka.Decoders;
 import io.vigil.bridge.kafka.Feed;
 import io.vigil.bridge.kafka.FeedStatus;
@@ -28,7 +30,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The SSE bridge process: one Kafka consumer of scores, anomalies, node status and labels feeding the
  * REST views and a fan-out hub that streams them to browsers at {@code /events}, next to the
- * dashboard, {@code /api/*}, {@code /health} and {@code /metrics}. It owns the start and stop order:
+ * dashboard, {@code /api/*}, {@code /health} and {@code /metrics}; with {@code bridge.ingest.enabled},
+ * it also takes points over HTTP and writes them to the telemetry topic. Ingest lives here rather
+ * than in a service of its own because it needs what the bridge already has (an HTTP listener with
+ * TLS, bearer tokens, metrics and Kafka and registry clients), and is off by default, so a bridge
+ * scaled out for dashboards takes no writes unless it is told to. It owns the start and stop order:
  * the web side starts first (so {@code /health} answers "starting" while Kafka is away) and the
  * consumer stops first (so nothing is published into a closing hub).
  */
@@ -69,6 +75,7 @@ public final class SseBridge implements AutoCloseable {
         }, "bridge-shutdown"));
         log.atInfo().addKeyValue("clients", config.clients())
                 .addKeyValue("auth", config.web().authToken() == null ? "off" : "bearer")
+                .addKeyValue("ingest", config.ingest())
                 .log("SSE bridge serving {}", bridge.url());
     }
 
@@ -94,8 +101,15 @@ public final class SseBridge implements AutoCloseable {
             Resumer resumer = new Resumer(hub, readers, config.resumeConcurrency(), metrics.registry());
             Feed feed = new Feed(KafkaConsumers.feed(config.clients()), decoder,
                     new Ingest(views, hub, resumer), config.lookback(), config.kafkaLookupTimeout(), metrics.registry());
+            WebServer.WriteRoute writes = null;
+            if (config.ingest().enabled()) {
+                KafkaTelemetryWriter writer = KafkaTelemetryWriter.create(config.clients(), config.ingest());
+                opened.push(writer); // closed after the web server, which stops taking writes first
+                writes = new WebServer.WriteRoute(IngestHandler.PATH, config.ingest().token(),
+                        new IngestHandler(config.ingest(), writer, metrics.registry()));
+            }
             WebServer web = WebServer.start(config.web(), hub, resumer, views,
-                    () -> health(feed.status(), hub), metrics.registry());
+                    () -> health(feed.status(), hub), metrics.registry(), writes);
             opened.push(web);
             opened.push(hub);
             opened.push(resumer);

@@ -2,6 +2,7 @@ package io.vigil.bridge;
 
 import io.vigil.bridge.events.HubSettings;
 import io.vigil.bridge.events.PositionCodec;
+import io.vigil.bridge.ingest.IngestSettings;
 import io.vigil.bridge.kafka.Lookback;
 import io.vigil.bridge.views.ViewSettings;
 import io.vigil.bridge.web.WebSettings;
@@ -25,7 +26,8 @@ class BridgeConfigTest {
         assertEquals(new BridgeConfig(ClientSettings.local("localhost:9092", "http://localhost:8081"),
                 new WebSettings("127.0.0.1", 8080, null, Set.of(), 100, 200, new PositionCodec.Limits(4096, 1024), 65_536),
                 new HubSettings(1000, 20_000, Duration.ofSeconds(15), Duration.ofSeconds(60), 1000),
-                new Lookback(1000, 10_000), 2, 1_000_000, new ViewSettings(100_000, 5000, 2000, 1000), Duration.ofSeconds(5)), config);
+                new Lookback(1000, 10_000), 2, 1_000_000, new ViewSettings(100_000, 5000, 2000, 1000), Duration.ofSeconds(5),
+                IngestSettings.OFF), config);
     }
 
     @Test
@@ -55,13 +57,24 @@ class BridgeConfigTest {
                 Map.entry("vigil.bridge.views.segments", "12"),
                 Map.entry("vigil.bridge.views.chart.points", "14"),
                 Map.entry("vigil.bridge.views.chart.channels", "0"),
-                Map.entry("vigil.bridge.kafka.lookup.seconds", "13"))));
+                Map.entry("vigil.bridge.kafka.lookup.seconds", "13"),
+                Map.entry("vigil.bridge.ingest.enabled", "true"),
+                Map.entry("vigil.bridge.ingest.token", "ingest-token-0123456789"),
+                Map.entry("vigil.bridge.ingest.max.points", "15"),
+                Map.entry("vigil.bridge.ingest.max.bytes", "16"),
+                Map.entry("vigil.bridge.ingest.producers", "3"),
+                Map.entry("vigil.bridge.ingest.kafka.timeout.ms", "1700"),
+                Map.entry("vigil.bridge.ingest.retry.after.seconds", "18"),
+                Map.entry("vigil.bridge.ingest.transactional.id.prefix", "ingest-19"))));
         assertEquals(new BridgeConfig(ClientSettings.local("kafka:29092", "mock://t"),
                 new WebSettings("0.0.0.0", 9999, "0123456789abcdef0123", Set.of("https://a.example", "https://b.example"), 10, 64,
                         new PositionCodec.Limits(512, 32), 8192),
                 new HubSettings(50, 0, Duration.ofSeconds(3), Duration.ofSeconds(9), 7),
-                new Lookback(5, 6), 1, 100, new ViewSettings(11, 12, 14, 0), Duration.ofSeconds(13)), config);
+                new Lookback(5, 6), 1, 100, new ViewSettings(11, 12, 14, 0), Duration.ofSeconds(13),
+                new IngestSettings(true, "ingest-token-0123456789", 15, 16, 3, Duration.ofMillis(1700), Duration.ofSeconds(18),
+                        "ingest-19")), config);
         assertFalse(config.toString().contains("0123456789abcdef0123"), "the token is never printed");
+        assertFalse(config.toString().contains("ingest-token-0123456789"), "nor the ingest token");
     }
 
     @Test

@@ -8,11 +8,11 @@ import io.undertow.util.Headers;
 import java.util.Map;
 
 /** Error answers, always JSON: {@code {"error": "<message>"}}. */
-final class HttpErrors {
+public final class HttpErrors {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static void send(HttpServerExchange exchange, int status, String message) {
+    public static void send(HttpServerExchange exchange, int status, String message) {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");

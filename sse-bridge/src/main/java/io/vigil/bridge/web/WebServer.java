@@ -19,13 +19,14 @@ import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 
 /**
- * The bridge's HTTP side, independent of Kafka. Routes (GET and HEAD only):
+ * The bridge's HTTP side, independent of Kafka. Routes (GET and HEAD only, but for the write route):
  * <ul>
  *   <li>{@code /events}: the event stream ({@link EventsHandler}; token also as {@code ?access_token=});</li>
  *   <li>{@code /api/channels}, {@code /api/nodes}, {@code /api/anomalies}, {@code /api/labels}, {@code /api/history}
  *       ({@link ApiHandler});</li>
  *   <li>{@code /metrics} (Prometheus) and {@code /health} (never needs a token);</li>
- *   <li>the dashboard at {@code /} and uPlot under {@code /webjars/uplot/}.</li>
+ *   <li>the dashboard at {@code /} and uPlot under {@code /webjars/uplot/};</li>
+ *   <li>when given, one {@link WriteRoute} (HTTP ingest), behind its own token.</li>
  * </ul>
  * With {@code bridge.auth.token} set, every route that serves data ({@code /events}, {@code /api/*},
  * {@code /metrics}) needs the bearer token. The dashboard's static files do not: they hold no data,
@@ -50,9 +51,21 @@ public final class WebServer implements AutoCloseable {
         this.port = port;
     }
 
+    /**
+     * A route that takes writes: its handler answers every method itself, behind {@code token} (null:
+     * the bridge's {@code bridge.auth.token}, if any).
+     */
+    public record WriteRoute(String path, String token, HttpHandler handler) {}
+
     /** Binds and starts; port 0 picks a free port (see {@link #port()}). */
     public static WebServer start(WebSettings settings, FanOutHub hub, StreamConnector connector, Views views,
                                   Supplier<Health> health, PrometheusMeterRegistry registry) {
+        return start(settings, hub, connector, views, health, registry, null);
+    }
+
+    /** Binds and starts with {@code writes} (null: none); port 0 picks a free port (see {@link #port()}). */
+    public static WebServer start(WebSettings settings, FanOutHub hub, StreamConnector connector, Views views,
+                                  Supplier<Health> health, PrometheusMeterRegistry registry, WriteRoute writes) {
         ClassLoader loader = WebServer.class.getClassLoader();
         String token = settings.authToken();
         ApiHandler api = new ApiHandler(views, hub::frontier, settings);
@@ -67,7 +80,8 @@ public final class WebServer implements AutoCloseable {
                 .addExactPath("/health", new HealthHandler(health))
                 .addPrefixPath("/webjars/uplot", StaticContent.uplot(loader));
         HttpHandler readOnly = readOnly(routes);
-        HttpHandler cors = new Cors(settings.corsOrigins(), readOnly);
+        HttpHandler served = writes == null ? readOnly : withWrites(writes, token, readOnly);
+        HttpHandler cors = new Cors(settings.corsOrigins(), served);
         HttpHandler root = exchange -> {
             exchange.getResponseHeaders().put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
             cors.handleRequest(exchange);
@@ -101,6 +115,17 @@ public final class WebServer implements AutoCloseable {
     @Override
     public void close() {
         undertow.stop();
+    }
+
+    private static HttpHandler withWrites(WriteRoute writes, String readToken, HttpHandler readOnly) {
+        HttpHandler guarded = BearerAuth.wrap(writes.token() != null ? writes.token() : readToken, false, writes.handler());
+        return exchange -> {
+            if (writes.path().equals(exchange.getRelativePath())) {
+                guarded.handleRequest(exchange);
+            } else {
+                readOnly.handleRequest(exchange);
+            }
+        };
     }
 
     private static HttpHandler readOnly(HttpHandler next) {

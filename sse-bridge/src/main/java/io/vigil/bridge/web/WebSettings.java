@@ -30,12 +30,7 @@ public record WebSettings(String host, int port, String authToken, Set<String> c
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("bridge.port must be 0..65535, was " + port);
         }
-        if (authToken != null && authToken.isBlank()) {
-            authToken = null;
-        }
-        if (authToken != null && (authToken.length() < 16 || !authToken.chars().allMatch(c -> c > 32 && c < 127))) {
-            throw new IllegalArgumentException("bridge.auth.token must be at least 16 printable ASCII characters");
-        }
+        authToken = bearerToken("bridge.auth.token", authToken);
         corsOrigins = Set.copyOf(corsOrigins);
         if (maxFilterValues < 1 || maxValueLength < 1) {
             throw new IllegalArgumentException("filter limits must be positive");
@@ -46,6 +41,20 @@ public record WebSettings(String host, int port, String authToken, Set<String> c
         if (maxHeaderBytes < MIN_HEADER_BYTES) {
             throw new IllegalArgumentException("bridge.http.max.header.bytes must be at least " + MIN_HEADER_BYTES);
         }
+    }
+
+    /**
+     * A bearer token as configured under {@code key}: null when unset or blank, else at least 16
+     * printable ASCII characters (so that it can be compared without encoding and sent in a header).
+     */
+    public static String bearerToken(String key, String token) {
+        if (token == null || token.isBlank()) {
+            return null;
+        }
+        if (token.length() < 16 || !token.chars().allMatch(c -> c > 32 && c < 127)) {
+            throw new IllegalArgumentException(key + " must be at least 16 printable ASCII characters");
+        }
+        return token;
     }
 
     /** Plain HTTP. */
