@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code scripts/bench}'s entry point: {@code ratio} ({@link RatioBench}), {@code latency} or
- * {@code browser} ({@link LatencyBench}, to the scores topic or on through the bridge), each with {@code --name value} options. The report goes to standard output;
+ * {@code scripts/bench}'s entry point: {@code ratio} ({@link RatioBench}), {@code latency},
+ * {@code browser} or {@code ingest} ({@link LatencyBench}, to the scores topic, on through the bridge,
+ * or into Kafka through the bridge's HTTP ingest), each with {@code --name value} options. The report goes to standard output;
  * everything else that would go there (Kafka's logs, the broker's start-up chatter) goes to standard
  * error, which the script keeps in a file, so the report's last line is the headline.
  */
@@ -28,6 +29,7 @@ public final class Bench {
             usage: bench ratio --channels N [--points P]
                    bench latency --channels N --rate R [--seconds S] [--history H]
                    bench browser --channels N --rate R [--seconds S] [--history H]
+                   bench ingest --channels N --rate R [--seconds S] [--history H] [--clients C] [--batch B] [--burst 1]
             """;
 
     private Bench() {}
@@ -50,6 +52,15 @@ public final class Bench {
                         options.getOrDefault("rate", LatencyBench.DEFAULT_RATE),
                         options.getOrDefault("seconds", LatencyBench.DEFAULT_SECONDS),
                         options.getOrDefault("history", Fleet.THRESHOLD_ROUNDS), args[0].equals("browser"));
+            }
+            case "ingest" -> {
+                known(options, Set.of("channels", "rate", "seconds", "history", "clients", "batch", "burst"));
+                LatencyBench.run(report, options.getOrDefault("channels", RatioBench.DEFAULT_CHANNELS),
+                        options.getOrDefault("rate", LatencyBench.DEFAULT_RATE),
+                        options.getOrDefault("seconds", LatencyBench.DEFAULT_SECONDS),
+                        options.getOrDefault("history", Fleet.THRESHOLD_ROUNDS), false,
+                        new LatencyBench.Ingest(options.getOrDefault("clients", 4), options.getOrDefault("batch", 100),
+                                options.getOrDefault("burst", 0) > 0));
             }
             default -> fail("unknown command '" + args[0] + "'\n" + USAGE);
         }

@@ -21,6 +21,8 @@ final class BridgeHop implements AutoCloseable {
 
     static final String CLASSPATH_PROPERTY = "vigil.bench.bridge.classpath";
     static final String HEAP = "256m";
+    /** The bridge's ingest route (the topology's tests cannot see the bridge's classes). */
+    static final String INGEST_PATH = "/api/v1/telemetry";
     private static final String CHANNEL_FIELD = "\"channelId\":\"";
     private static final String TIME_FIELD = "\"eventTime\":";
     /** The data line of the bridge's notice that a client fell too far behind and lost its oldest events. */
@@ -39,6 +41,11 @@ final class BridgeHop implements AutoCloseable {
 
     /** Starts the bridge; it reads scores from their end (no look-back). */
     static BridgeHop start(String bootstrap, String registryUrl, Path log) throws IOException {
+        return start(bootstrap, registryUrl, log, false);
+    }
+
+    /** Starts the bridge, with its HTTP ingest on {@link #INGEST_PATH} when {@code ingest}. */
+    static BridgeHop start(String bootstrap, String registryUrl, Path log, boolean ingest) throws IOException {
         String classpath = System.getProperty(CLASSPATH_PROPERTY);
         if (classpath == null || classpath.isBlank()) {
             throw new IllegalStateException(CLASSPATH_PROPERTY + " is not set: run the bridge bench as scripts/bench browser");
@@ -46,7 +53,12 @@ final class BridgeHop implements AutoCloseable {
         return new BridgeHop(BridgeJvm.start(classpath, HEAP, Map.of(
                 "bootstrap.servers", bootstrap,
                 "schema.registry.url", registryUrl,
-                "bridge.lookback.scores", "0"), log));
+                "bridge.lookback.scores", "0",
+                "bridge.ingest.enabled", Boolean.toString(ingest)), log));
+    }
+
+    java.net.URI uri(String path) {
+        return bridge.request(path).uri();
     }
 
     void awaitReady(Duration timeout) throws InterruptedException {

@@ -70,7 +70,16 @@ final class LatencyBench {
 
     private LatencyBench() {}
 
+    /** How the HTTP ingest bench sends: {@code clients} concurrent clients, {@code batch} points per request, paced or in a burst. */
+    record Ingest(int clients, int batch, boolean burst) {}
+
     static void run(PrintStream report, int channels, int rate, int seconds, int history, boolean throughBridge)
+            throws Exception {
+        run(report, channels, rate, seconds, history, throughBridge, null);
+    }
+
+    /** With {@code ingest}, points reach Kafka through the bridge's HTTP ingest instead of a producer. */
+    static void run(PrintStream report, int channels, int rate, int seconds, int history, boolean throughBridge, Ingest ingest)
             throws Exception {
         long total = (long) rate * seconds;
         int pacedRounds = (int) ((total + channels - 1) / channels);
@@ -105,13 +114,19 @@ final class LatencyBench {
                 }
                 BridgeHop bridge = null;
                 try {
-                    if (throughBridge) {
+                    if (throughBridge || ingest != null) {
                         registry = new RegistryEndpoint(Bench.REGISTRY.substring(Bench.REGISTRY.indexOf("://") + 3));
-                        bridge = BridgeHop.start(kafka.bootstrapServers(), registry.url(), BRIDGE_LOG);
+                        bridge = BridgeHop.start(kafka.bootstrapServers(), registry.url(), BRIDGE_LOG, ingest != null);
                         bridge.awaitReady(READY_LIMIT);
+                    }
+                    if (throughBridge) {
                         bridge.read(live, history, sent, browserLatency);
                         report.printf(Locale.ROOT, "bridge ready (-Xmx%s, its log in %s), one SSE client on /events?type=score%n",
                                 BridgeHop.HEAP, BRIDGE_LOG);
+                    }
+                    if (ingest != null) {
+                        report.printf(Locale.ROOT, "bridge ready (-Xmx%s, its log in %s), taking points on %s%n",
+                                BridgeHop.HEAP, BRIDGE_LOG, BridgeHop.INGEST_PATH);
                     }
                     ScoreReader reader = new ScoreReader(kafka.bootstrapServers(), config, live, history, sent, latency);
                     Thread readerThread = new Thread(reader, "bench-score-reader");
@@ -119,21 +134,30 @@ final class LatencyBench {
                     reader.awaitReady();
 
                     long sendStarted = System.nanoTime();
-                    int next = 0;
-                    while (next < total) {
-                        long due = Math.min(total, (System.nanoTime() - sendStarted) * rate / 1_000_000_000L + 1);
-                        for (; next < due; next++) {
-                            sent.set(next, System.nanoTime());
-                            live.sendPaced(history, next);
+                    IngestLoad load = null;
+                    if (ingest != null) {
+                        load = new IngestLoad(bridge.uri(BridgeHop.INGEST_PATH), live, history, total, ingest.clients(),
+                                ingest.batch(), ingest.burst() ? 0 : rate, sent);
+                        load.run();
+                        load.report(report, (System.nanoTime() - sendStarted) / 1e9);
+                    } else {
+                        int next = 0;
+                        while (next < total) {
+                            long due = Math.min(total, (System.nanoTime() - sendStarted) * rate / 1_000_000_000L + 1);
+                            for (; next < due; next++) {
+                                sent.set(next, System.nanoTime());
+                                live.sendPaced(history, next);
+                            }
+                            LockSupport.parkNanos(PACE_NANOS);
                         }
-                        LockSupport.parkNanos(PACE_NANOS);
+                        live.flush();
+                        double sendSeconds = (System.nanoTime() - sendStarted) / 1e9;
+                        report.printf(Locale.ROOT, "sent %,d points in %.1f s (%,.0f points/s)%n", total, sendSeconds, total / sendSeconds);
                     }
-                    live.flush();
-                    double sendSeconds = (System.nanoTime() - sendStarted) / 1e9;
-                    report.printf(Locale.ROOT, "sent %,d points in %.1f s (%,.0f points/s)%n", total, sendSeconds, total / sendSeconds);
+                    long expected = load == null ? total : total - load.failed();
 
                     long drainEnd = System.nanoTime() + DRAIN.toNanos();
-                    while ((reader.received() < total || bridge != null && bridge.received() + bridge.dropped() < total)
+                    while ((reader.received() < expected || throughBridge && bridge.received() + bridge.dropped() < total)
                             && System.nanoTime() < drainEnd) {
                         Thread.sleep(POLL.toMillis());
                     }
@@ -141,8 +165,8 @@ final class LatencyBench {
                     readerThread.join();
                     streams.close(Duration.ofSeconds(30));
 
-                    summarise(report, "read_committed", "visible score", latency, total);
-                    if (bridge != null) {
+                    summarise(report, "read_committed", ingest != null ? "visible score (ingest to score)" : "visible score", latency, total);
+                    if (throughBridge) {
                         long bridgePeakMiB = bridge.peakRssMiB();
                         // Stopping the bridge ends the stream: from here on its client's counts stay as they are.
                         bridge.close();
@@ -180,13 +204,13 @@ final class LatencyBench {
         if (seen.length == 0) {
             throw new IllegalStateException("no score arrived at the " + reader);
         }
-        report.printf(Locale.ROOT, "latency from send to %s: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", arrival,
-                percentile(seen, 0.50) / 1e6, percentile(seen, 0.99) / 1e6, seen[seen.length - 1] / 1e6);
+        report.printf(Locale.ROOT, "latency from send to %s: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms%n", arrival,
+                percentile(seen, 0.50) / 1e6, percentile(seen, 0.95) / 1e6, percentile(seen, 0.99) / 1e6, seen[seen.length - 1] / 1e6);
         return seen.length;
     }
 
     /** The nearest-rank percentile of sorted values. */
-    private static long percentile(long[] sorted, double p) {
+    static long percentile(long[] sorted, double p) {
         return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
