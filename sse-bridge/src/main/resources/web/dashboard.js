@@ -261,8 +261,14 @@
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(V.channelView.resize, 200);
   });
+  // Heartbeats are not streamed (status records come at changes only): while the node view is shown,
+  // its latest heartbeats are read again every few seconds.
+  const HEARTBEAT_REFRESH_TICKS = 20;
   setInterval(() => {
     ticks++;
+    if (route.view === 'nodes' && ticks % HEARTBEAT_REFRESH_TICKS === 0) {
+      api('/api/nodes').then((nodes) => M.seenAt(nodes.nodes)).catch(() => {});
+    }
     redraw(false);
   }, 250);
   show();

@@ -1,5 +1,5 @@
 'use strict';
-// Node view: a card per node with its state and how long it has been so (for a FAULTED node, since its last heartbeat), ticking.
+// Node view: a card per node with its state, how long it has been so and how long ago it last beat, ticking.
 (function (V) {
   const M = V.model;
   const grid = document.getElementById('node-grid');
@@ -41,11 +41,12 @@
       c.div.dataset.state = n.state;
       c.badge.className = 'badge ' + n.state;
       c.badge.textContent = n.state;
-      // Status records come at changes, not at every heartbeat: a node that is not FAULTED has beaten
-      // within its allowed silence, and its record dates the change, not its latest heartbeat.
-      c.since.textContent = n.state === 'FAULTED'
-        ? 'last heartbeat ' + (n.lastHeartbeat ? M.ago(now - n.lastHeartbeat) + ' ago' : 'unknown')
-        : 'on time · ' + n.state + ' for ' + M.ago(now - n.changedAt);
+      // Status records come at changes, not at every heartbeat: the latest heartbeat is what the
+      // bridge read of the heartbeats topic, and the record's own when it is newer.
+      const seen = Math.max(V.state.lastSeen.get(n.nodeId) || 0, n.lastHeartbeat || 0);
+      const beat = seen ? 'last heartbeat ' + M.ago(Math.max(0, now - seen)) + ' ago' : 'last heartbeat unknown';
+      c.since.textContent = n.state === 'FAULTED' ? beat : beat + ' · ' + n.state + ' for ' + M.ago(now - n.changedAt);
+      c.since.dataset.lastSeen = seen || '';
       // The REST snapshot names the verdict "liveness"; a streamed node event names it "status".
       c.detail.textContent = (n.liveness || n.status || '') + ' at ' + new Date(n.changedAt).toLocaleTimeString()
         + (n.expectedIntervalMs ? ' · beats every ' + (n.expectedIntervalMs / 1000).toFixed(1) + ' s' : '');

@@ -9,6 +9,7 @@ window.Vigil = window.Vigil || {};
   const state = {
     channels: new Map(), // id -> channel
     nodes: new Map(), // id -> node
+    lastSeen: new Map(), // node id -> its latest heartbeat's time as the bridge read it (status records come at changes only)
     events: 0,
     nodesDirty: true,
     orderDirty: true,
@@ -103,6 +104,16 @@ window.Vigil = window.Vigil || {};
   function seedNodes(list) {
     for (const n of list) {
       state.nodes.set(n.nodeId, n);
+    }
+    seenAt(list);
+  }
+
+  // The latest heartbeats of a /api/nodes answer; a later one never gives way to an earlier one.
+  function seenAt(list) {
+    for (const n of list) {
+      if (n.lastSeen && !(state.lastSeen.get(n.nodeId) >= n.lastSeen)) {
+        state.lastSeen.set(n.nodeId, n.lastSeen);
+      }
     }
     state.nodesDirty = true;
   }
@@ -243,7 +254,7 @@ window.Vigil = window.Vigil || {};
 
   V.state = state;
   V.model = {
-    channel, status, seedChannels, seedSegments, seedHistory, seedNodes, applyScore, applyAnomaly, applyLabel, applyNode,
+    channel, status, seedChannels, seedSegments, seedHistory, seedNodes, seenAt, applyScore, applyAnomaly, applyLabel, applyNode,
     predictedBands, labelBands, fmt, ago, MAX_POINTS,
   };
 })(window.Vigil);

@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.vigil.bridge.events.FanOutHub;
 import io.vigil.bridge.ingest.IngestHandler;
 import io.vigil.bridge.ingest.KafkaTelemetryWriter;
+import io.vigil.avro.Heartbeat;
 import io.vigil.bridge.kafka.Decoders;
+import io.vigil.bridge.kafka.HeartbeatWatch;
 import io.vigil.bridge.kafka.Feed;
 import io.vigil.bridge.kafka.FeedStatus;
 import io.vigil.bridge.kafka.KafkaConsumers;
@@ -16,6 +18,7 @@ import io.vigil.bridge.web.Health;
 import io.vigil.bridge.web.WebServer;
 import io.vigil.config.ConnectionCheck;
 import io.vigil.config.Settings;
+import io.vigil.schemas.serde.AvroSerde;
 import io.vigil.metrics.ServiceMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,6 +125,11 @@ public final class SseBridge implements AutoCloseable {
             opened.push(ticker::shutdownNow);
             feed.start();
             opened.push(feed);
+            HeartbeatWatch heartbeats = new HeartbeatWatch(KafkaConsumers.heartbeats(config.clients()),
+                    AvroSerde.configured(Heartbeat.class, config.clients().registry().serdeConfig(), false).deserializer(),
+                    views::heartbeat, config.kafkaLookupTimeout());
+            heartbeats.start();
+            opened.push(heartbeats);
             return new SseBridge(opened, web, hub);
         } catch (RuntimeException e) {
             closeAll(opened);

@@ -166,7 +166,13 @@ class DashboardBrowserIT {
                 .map(n -> browser.findElement(By.cssSelector("#node-grid [data-node='" + n + "']")).getAttribute("data-state"))
                 .toList());
         String alive = browser.findElement(By.cssSelector("#node-grid [data-node='node-2']")).getText();
-        assertTrue(alive.contains("on time · BUSY for") && alive.contains("ALIVE at"), alive);
+        assertTrue(alive.contains("last heartbeat") && alive.contains(" · BUSY for") && alive.contains("ALIVE at"), alive);
+
+        // Heartbeats are not status changes, yet the node view shows the latest one within seconds.
+        long beat = System.currentTimeMillis() + 1;
+        producer.heartbeat("node-1", NodeState.ONLINE, beat);
+        await("node-1's latest heartbeat", d -> Long.toString(beat).equals(
+                d.findElement(By.cssSelector("#node-grid [data-node='node-1'] .since")).getAttribute("data-last-seen")));
 
         // A node turns FAULTED.
         producer.node("node-2", NodeLiveness.FAULTED, NodeState.BUSY, System.currentTimeMillis() - 4000);

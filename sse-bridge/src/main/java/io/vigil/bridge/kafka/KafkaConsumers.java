@@ -38,6 +38,12 @@ public final class KafkaConsumers {
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** The heartbeat watch's consumer: heartbeats are small, and a node's age is wanted within a second. */
+    public static Supplier<Consumer<byte[], byte[]>> heartbeats(ClientSettings clients) {
+        Map<String, Object> fixed = Map.copyOf(clients.consumer(config("vigil-sse-bridge-heartbeats", 2000)));
+        return () -> new KafkaConsumer<>(fixed, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
     static Map<String, Object> config(String clientId, int maxPollRecords) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);

@@ -8,10 +8,11 @@ import io.vigil.bridge.kafka.SegmentJson;
  * a dashboard shows (FAULTED, or the state of its last heartbeat: ONLINE, BUSY, PARKED, UNKNOWN);
  * {@code liveness} the topology's verdict (ALIVE, FAULTED, RECOVERED). Node-status records are written
  * at a node's first heartbeat and on changes only (of liveness, or of the state it reports), never per
- * heartbeat, so {@code lastHeartbeat} is the heartbeat of the latest change, not the latest heartbeat.
+ * heartbeat, so {@code lastHeartbeat} is the heartbeat of the latest change; {@code lastSeen} is the
+ * latest heartbeat the bridge has read of the node (its sender's time; null before it has read one).
  */
 public record NodeSummary(String nodeId, String state, String liveness, long changedAt, Long lastHeartbeat,
-                          String lastState, long expectedIntervalMs, long recordTime) {
+                          String lastState, long expectedIntervalMs, long recordTime, Long lastSeen) {
 
     static NodeSummary of(NodeStatus n, long recordTime) {
         return new NodeSummary(n.getNodeId(), SegmentJson.displayState(n),
@@ -19,6 +20,11 @@ public record NodeSummary(String nodeId, String state, String liveness, long cha
                 n.getChangedAt().toEpochMilli(),
                 n.getLastHeartbeat() == null ? null : n.getLastHeartbeat().toEpochMilli(),
                 n.getLastState() == null ? null : n.getLastState().name(),
-                n.getExpectedIntervalMs(), recordTime);
+                n.getExpectedIntervalMs(), recordTime, null);
+    }
+
+    NodeSummary seenAt(Long time) {
+        return new NodeSummary(nodeId, state, liveness, changedAt, lastHeartbeat, lastState, expectedIntervalMs,
+                recordTime, time);
     }
 }

@@ -36,6 +36,7 @@ public final class Views {
     private final ViewSettings settings;
     private final Map<String, ChannelState> channels = new HashMap<>();
     private final Map<String, NodeSummary> nodes = new HashMap<>();
+    private final Map<String, Long> lastSeen = new HashMap<>();
     private final SegmentLog anomalies;
     private final SegmentLog labels;
     private long untracked;
@@ -117,11 +118,29 @@ public final class Views {
         return list.size() > limit ? List.copyOf(list.subList(0, limit)) : list;
     }
 
-    /** Nodes sorted by id. */
+    /** Nodes sorted by id, each with its latest heartbeat read. */
     public synchronized List<NodeSummary> nodes(int limit) {
-        List<NodeSummary> list = new ArrayList<>(nodes.values());
+        List<NodeSummary> list = new ArrayList<>(nodes.size());
+        for (NodeSummary n : nodes.values()) {
+            list.add(n.seenAt(lastSeen.get(n.nodeId())));
+        }
         list.sort(Comparator.comparing(NodeSummary::nodeId));
         return list.size() > limit ? List.copyOf(list.subList(0, limit)) : list;
+    }
+
+    /**
+     * A heartbeat of {@code nodeId} sent at {@code time}; the latest by its time is kept (a late,
+     * older one changes nothing), for at most {@code maxKeys} nodes.
+     */
+    public synchronized void heartbeat(String nodeId, long time) {
+        Long before = lastSeen.get(nodeId);
+        if (before == null && lastSeen.size() >= settings.maxKeys()) {
+            untracked++;
+            return;
+        }
+        if (before == null || time > before) {
+            lastSeen.put(nodeId, time);
+        }
     }
 
     /** A channel's newest {@code limit} scores for its chart, oldest first; null for a channel not seen. */

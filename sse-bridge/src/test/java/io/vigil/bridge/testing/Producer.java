@@ -4,6 +4,7 @@ import io.vigil.avro.AnomalyEvent;
 import io.vigil.avro.AnomalyStatus;
 import io.vigil.avro.ChannelScore;
 import io.vigil.avro.Detector;
+import io.vigil.avro.Heartbeat;
 import io.vigil.avro.LabelSegment;
 import io.vigil.avro.NodeLiveness;
 import io.vigil.avro.NodeState;
@@ -83,6 +84,11 @@ public final class Producer implements AutoCloseable {
         send(Topics.NODE_STATUS.name(), node, NodeStatus.class, NodeStatus.newBuilder().setNodeId(node)
                 .setStatus(liveness).setChangedAt(Instant.now()).setLastHeartbeat(Instant.ofEpochMilli(lastHeartbeat))
                 .setLastState(state).setExpectedIntervalMs(1000).build());
+    }
+
+    public void heartbeat(String node, NodeState state, long time) {
+        send(Topics.HEARTBEATS.name(), node, Heartbeat.class, Heartbeat.newBuilder().setNodeId(node)
+                .setTime(Instant.ofEpochMilli(time)).setState(state).build());
     }
 
     public void flush() {

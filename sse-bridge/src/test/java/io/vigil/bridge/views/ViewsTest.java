@@ -87,6 +87,23 @@ class ViewsTest {
         assertEquals(Position.EMPTY, snapshot.position());
     }
 
+    @Test
+    void aNodeShowsItsLatestHeartbeatByTimeAndNoMoreNodesThanTheBoundAreWatched() {
+        views.apply(EventType.NODE, node("n1", NodeLiveness.ALIVE, NodeState.ONLINE, 1000), 1);
+        assertEquals(null, views.nodes(10).get(0).lastSeen(), "no heartbeat read yet");
+        views.heartbeat("n1", 5000);
+        views.heartbeat("n1", 4000); // late, and older: changes nothing
+        assertEquals(5000L, views.nodes(10).get(0).lastSeen());
+        views.apply(EventType.NODE, node("n1", NodeLiveness.FAULTED, NodeState.ONLINE, 9000), 2);
+        assertEquals(5000L, views.nodes(10).get(0).lastSeen(), "a status change keeps what was seen");
+
+        long before = views.untracked();
+        for (int i = 2; i <= 4; i++) {
+            views.heartbeat("n" + i, 1);
+        }
+        assertEquals(before + 1, views.untracked(), "a fourth node's heartbeats are over the bound of 3");
+    }
+
     static ChannelScore score(String channel, long time, double value, double threshold, boolean anomalous) {
         return ChannelScore.newBuilder().setChannelId(channel).setSource("smap").setEventTime(Instant.ofEpochMilli(time))
                 .setValue(value).setForecast(value).setError(0).setSmoothedError(0).setThreshold(threshold)

@@ -4,15 +4,19 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.vigil.schemas.registry.MockSchemaRegistry;
+import org.apache.avro.Schema;
 import io.vigil.schemas.registry.SchemaNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The read side of the Confluent registry REST API ({@code GET /schemas/ids/{id}}, and
- * {@code GET /subjects}, which services call at start to check the registry answers) over an in-JVM
+ * The parts of the Confluent registry REST API that services call ({@code GET /schemas/ids/{id}};
+ * {@code GET /subjects}, which services call at start to check the registry answers; and
+ * {@code POST /subjects/{subject}/versions}, which a writer such as the bridge's ingest calls to
+ * register or look up its schema) over an in-JVM
  * {@code mock://} scope, so that a service in another JVM (a bridge under a benchmark) can decode what
  * this JVM's serializers wrote. Loopback only, on a free port; the JDK's own HTTP server.
  */
@@ -20,6 +24,7 @@ public final class RegistryEndpoint implements AutoCloseable {
 
     private static final String BY_ID = "/schemas/ids/";
     private static final String SUBJECTS = "/subjects";
+    private static final String VERSIONS = "/versions";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpServer server;
@@ -41,7 +46,15 @@ public final class RegistryEndpoint implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         int status = 404;
         String body = "{\"error_code\":404,\"message\":\"not found\"}";
-        if (path.equals(SUBJECTS)) {
+        if ("POST".equals(exchange.getRequestMethod()) && path.startsWith(SUBJECTS + "/") && path.endsWith(VERSIONS)) {
+            String subject = path.substring(SUBJECTS.length() + 1, path.length() - VERSIONS.length());
+            String schema;
+            try (InputStream in = exchange.getRequestBody()) {
+                schema = JSON.readTree(in).get("schema").asText();
+            }
+            status = 200;
+            body = "{\"id\":" + registry.register(subject, new Schema.Parser().parse(schema)) + "}";
+        } else if (path.equals(SUBJECTS)) {
             status = 200;
             body = JSON.writeValueAsString(registry.subjects());
         } else if (path.startsWith(BY_ID)) {
