@@ -22,8 +22,11 @@ public final class ServiceAccess {
     public enum Service {
         SCORER("vigil-scorer"),
         BRIDGE("vigil-sse-bridge"),
+        /** A bridge deployment with HTTP ingest on ({@code bridge.ingest.enabled}): a bridge's reads and the ingest's writes. */
+        INGEST("vigil-ingest"),
         REPLAY("vigil-replay"),
         MODELS("vigil-models"),
+        NOTIFIER("vigil-notifier"),
         REGISTRY("vigil-schema-registry");
 
         private final String user;
@@ -43,6 +46,14 @@ public final class ServiceAccess {
             operations = List.copyOf(operations);
         }
     }
+
+    /** The prefix of the bridge ingest's transactional ids: {@code vigil-bridge-ingest-<host>-<slot>}. */
+    public static final String INGEST_TRANSACTIONAL_PREFIX = "vigil-bridge-ingest";
+
+    /** The prefix of the notifier's transactional ids: {@code vigil-notifier-<group>-<host>}. */
+    public static final String NOTIFIER_TRANSACTIONAL_PREFIX = "vigil-notifier";
+    /** The notifier's consumer group, unless configured otherwise. */
+    public static final String NOTIFIER_GROUP = "vigil-notifier";
 
     /** The prefix of the models CLI's transactional ids: one per channel, {@code vigil-models-<channel>}. */
     public static final String MODELS_TRANSACTIONAL_PREFIX = "vigil-models-";
@@ -74,10 +85,16 @@ public final class ServiceAccess {
                 // Exactly-once v2: one transactional id per stream thread, prefixed by the application id.
                 g.add(new Grant(ResourceType.TRANSACTIONAL_ID, applicationId, PatternType.PREFIXED, WRITE));
             }
-            case BRIDGE -> {
+            case BRIDGE, INGEST -> {
                 // No group: the bridge assigns partitions itself and keeps positions in event ids.
-                for (Topics.Spec in : List.of(Topics.SCORES, Topics.ANOMALIES, Topics.NODE_STATUS, Topics.LABELS)) {
+                // Heartbeats: the node view's latest heartbeat of each node.
+                for (Topics.Spec in : List.of(Topics.SCORES, Topics.ANOMALIES, Topics.NODE_STATUS, Topics.LABELS,
+                        Topics.HEARTBEATS)) {
                     g.add(topic(in, READ));
+                }
+                if (service == Service.INGEST) {
+                    g.add(topic(Topics.TELEMETRY, WRITE));
+                    g.add(new Grant(ResourceType.TRANSACTIONAL_ID, INGEST_TRANSACTIONAL_PREFIX, PatternType.PREFIXED, WRITE));
                 }
             }
             case REPLAY -> {
@@ -91,6 +108,15 @@ public final class ServiceAccess {
                 g.add(topic(Topics.MODEL_VERSIONS, List.of(AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE,
                         AclOperation.CREATE, AclOperation.DESCRIBE_CONFIGS)));
                 g.add(new Grant(ResourceType.TRANSACTIONAL_ID, MODELS_TRANSACTIONAL_PREFIX, PatternType.PREFIXED, WRITE));
+            }
+            case NOTIFIER -> {
+                for (Topics.Spec in : List.of(Topics.ANOMALIES, Topics.NODE_STATUS)) {
+                    g.add(topic(in, READ));
+                }
+                g.add(topic(Topics.DEAD_LETTERS, WRITE));
+                g.add(new Grant(ResourceType.GROUP, NOTIFIER_GROUP, PatternType.LITERAL, READ));
+                // Its position is committed in its transactions, with the dead letters.
+                g.add(new Grant(ResourceType.TRANSACTIONAL_ID, NOTIFIER_TRANSACTIONAL_PREFIX, PatternType.PREFIXED, WRITE));
             }
             case REGISTRY -> g.add(topic(Topics.SCHEMAS, List.of(AclOperation.READ, AclOperation.WRITE,
                     AclOperation.DESCRIBE, AclOperation.CREATE, AclOperation.DESCRIBE_CONFIGS)));

@@ -28,8 +28,8 @@ public final class Topics {
     public static final Spec MODEL_VERSIONS = new Spec("vigil.model-versions", true, "archive of model releases");
     /** Ground-truth label segments of replayed and simulated channels. */
     public static final Spec LABELS = new Spec("vigil.labels", false, "ground-truth label segments");
-    /** Input records that could not be scored, with the reason. */
-    public static final Spec DEAD_LETTERS = new Spec("vigil.dead-letters", false, "unscorable input records");
+    /** Input records that could not be scored, and transitions the notifier could not deliver, with the reason. */
+    public static final Spec DEAD_LETTERS = new Spec("vigil.dead-letters", false, "unscorable input records, undeliverable alerts");
     /** The local schema registry's log of schemas (Confluent's default name). */
     public static final Spec SCHEMAS = new Spec("_schemas", true, "schema registry storage");
 

@@ -72,6 +72,8 @@ class SecuredClusterIT {
     private static final String PASSWORD = "store-pw-" + Long.toHexString(System.nanoTime());
     private static final String CHANNEL = "sec-1";
     private static final int POINTS = 1200;
+    private static final String INGEST_CHANNEL = "sec-ingest";
+    private static final int INGESTED = 50;
     private static final Duration WAIT = Duration.ofSeconds(180);
 
     @TempDir
@@ -190,6 +192,38 @@ class SecuredClusterIT {
         assertTrue(second.subList(POINTS, 2 * POINTS).stream().allMatch(s -> s.getDetector() == Detector.LSTM),
                 "after the release every point is the model's");
         assertTrue(scorer.isAlive() && bridge.isAlive(), log(scorer) + log(bridge));
+
+        // A bridge with HTTP ingest, as the ingest user: its transactions of telemetry are allowed, and scored.
+        int ingestPort = FreePorts.pick(1)[0];
+        ServiceProcess ingest = start("ingest", "sse-bridge", "io.vigil.bridge.SseBridge",
+                env(saslSettings(ServiceAccess.Service.INGEST, ""), Map.of(
+                        "VIGIL_BRIDGE_PORT", Integer.toString(ingestPort),
+                        "VIGIL_BRIDGE_INGEST_ENABLED", "true")), List.of());
+        StringBuilder batch = new StringBuilder("{\"points\":[");
+        for (int i = 0; i < INGESTED; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"channel\":\"").append(INGEST_CHANNEL).append("\",\"time\":\"")
+                    .append(start.plusSeconds(60L * i)).append("\",\"value\":").append(Math.sin(i / 5.0)).append('}');
+        }
+        HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingestPort + "/api/v1/telemetry"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(batch.append("]}").toString()))
+                .build();
+        HttpClient plain = HttpClient.newHttpClient();
+        HttpResponse<String> answer = null;
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < until) {
+            try {
+                answer = plain.send(post, HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() == 200) {
+                    break;
+                }
+            } catch (java.io.IOException notListeningYet) {
+                // the bridge is still starting
+            }
+            Thread.sleep(500);
+        }
+        assertEquals(200, answer == null ? -1 : answer.statusCode(), (answer == null ? "" : answer.body()) + log(ingest));
+        List<ChannelScore> third = awaitOutcomes(2 * POINTS + INGESTED, scorer);
+        assertEquals(INGESTED, third.stream().filter(sc -> sc.getChannelId().equals(INGEST_CHANNEL)).count());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.vigil.bridge.ingest;
 
 import io.vigil.bridge.web.WebSettings;
+import io.vigil.schemas.ServiceAccess;
 
 import java.time.Duration;
 
@@ -29,7 +30,8 @@ public record IngestSettings(boolean enabled, String token, int maxPoints, int m
     public static final int DEFAULT_PRODUCERS = 2;
     public static final Duration DEFAULT_KAFKA_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
-    public static final String DEFAULT_TRANSACTIONAL_ID_PREFIX = "vigil-bridge-ingest";
+    /** What the cluster's ACLs grant the ingest's user ({@link ServiceAccess.Service#INGEST}). */
+    public static final String DEFAULT_TRANSACTIONAL_ID_PREFIX = ServiceAccess.INGEST_TRANSACTIONAL_PREFIX;
 
     public static final IngestSettings OFF = new IngestSettings(false, null, DEFAULT_MAX_POINTS, DEFAULT_MAX_BYTES,
             DEFAULT_PRODUCERS, DEFAULT_KAFKA_TIMEOUT, DEFAULT_RETRY_AFTER, DEFAULT_TRANSACTIONAL_ID_PREFIX);
