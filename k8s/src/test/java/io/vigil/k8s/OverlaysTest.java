@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.vigil.k8s.Manifests.Running;
+import io.vigil.schemas.ServiceAccess;
 import io.vigil.schemas.Topics;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,8 @@ class OverlaysTest {
         assertEquals(12, maxScorers(production));
         assertEquals(Topics.all().size() - 1, production.generic("kafka.strimzi.io", "KafkaTopic").size(),
                 "a KafkaTopic per topic but the registry's");
-        assertEquals(4, production.generic("kafka.strimzi.io", "KafkaUser").size(), "scorer, bridge, replay, models");
+        assertEquals(ServiceAccess.Service.values().length - 1, production.generic("kafka.strimzi.io", "KafkaUser").size(),
+                "a KafkaUser per service but the registry (scorer, bridge, ingest, replay, models, notifier)");
         for (Running r : production.running()) {
             assertEquals(Optional.of("SASL_SSL"), r.value("VIGIL_KAFKA_SECURITY_PROTOCOL"), r + " uses SASL_SSL");
             assertTrue(r.value("VIGIL_SCHEMA_REGISTRY_URL").orElseThrow().startsWith("https://"), r + " registry over HTTPS");

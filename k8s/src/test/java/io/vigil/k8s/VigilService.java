@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.vigil.bridge.BridgeConfig;
 import io.vigil.config.Settings;
 import io.vigil.models.cli.ModelsCli;
+import io.vigil.notifier.NotifierConfig;
 import io.vigil.replay.kafka.ProducerSettings;
 import io.vigil.schemas.ServiceAccess;
 import io.vigil.topology.TopologyConfig;
@@ -26,7 +27,8 @@ enum VigilService {
     /** The models CLI: the registry's settings and the training shard count (ModelsCli.settings). */
     MODELS("models", ServiceAccess.Service.MODELS, ModelsCli::settings),
     /** The replay producer reads its settings in ReplayProducer.call(), through ProducerSettings.from. */
-    REPLAY("replay-producer", ServiceAccess.Service.REPLAY, s -> ProducerSettings.from(s, Map.of()));
+    REPLAY("replay-producer", ServiceAccess.Service.REPLAY, s -> ProducerSettings.from(s, Map.of())),
+    NOTIFIER("notifier", ServiceAccess.Service.NOTIFIER, NotifierConfig::from);
 
     /** The image repository every Vigil image is under ({@code vigil/scorer}, ...). */
     static final String REPOSITORY = "vigil/";
@@ -72,6 +74,6 @@ enum VigilService {
             }
         }
         return fail("container " + container.getName() + " runs " + container.getImage()
-                + ", which is none of Vigil's images (vigil/scorer, vigil/sse-bridge, vigil/models, vigil/replay-producer)");
+                + ", which is none of Vigil's images (vigil/scorer, vigil/sse-bridge, vigil/models, vigil/replay-producer, vigil/notifier)");
     }
 }

@@ -110,8 +110,16 @@ public final class LocalStack implements AutoCloseable {
                         // and runs ahead of the clock (a day at 6,000x is 16 years): a century of lead is allowed.
                         "VIGIL_TIME_MAX_AHEAD_MS", Long.toString(REPLAY_LEAD.toMillis())),
                 List.of());
+        // HTTP ingest on: the bridge listens on loopback only, so no token is needed to try it.
         ServiceProcess bridge = launch("bridge", "sse-bridge", "io.vigil.bridge.SseBridge", List.of("-Xmx256m"),
-                Map.of("VIGIL_BRIDGE_PORT", Integer.toString(config.bridgePort())), List.of());
+                Map.of("VIGIL_BRIDGE_PORT", Integer.toString(config.bridgePort()), "VIGIL_BRIDGE_INGEST_ENABLED", "true"),
+                List.of());
+        if (config.alertmanagerUrl() != null) {
+            launch("notifier", "notifier", "io.vigil.notifier.Notifier", List.of("-Xmx128m"), Map.of(
+                    "VIGIL_NOTIFIER_RECEIVERS", "alertmanager",
+                    "VIGIL_NOTIFIER_RECEIVER_ALERTMANAGER_FORMAT", "alertmanager",
+                    "VIGIL_NOTIFIER_RECEIVER_ALERTMANAGER_URL", config.alertmanagerUrl()), List.of());
+        }
         step("scorer", () -> await("scorer", scorer, this::scorerGroupStable, Duration.ofSeconds(90)));
         step("bridge", () -> await("bridge", bridge,
                 () -> httpBodyContains(config.bridgeUrl() + "/health", "ready"), Duration.ofSeconds(60)));

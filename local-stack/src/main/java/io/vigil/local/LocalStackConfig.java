@@ -24,11 +24,12 @@ import java.util.List;
  *     every replayed channel (from its first 15 %, NAB's probationary part); 0 runs no trainer
  * @param trainEvaluate whether the trainer also evaluates its models (and the baseline and Random Cut
  *     Forest) on the replayed series before releasing them, into {@code workDir/evaluation}
+ * @param alertmanagerUrl an Alertmanager the notifier sends every transition to; null runs no notifier
  */
 public record LocalStackConfig(Path repo, Path workDir, int brokerPort, int controllerPort, int registryPort,
                                int bridgePort, int scorerMetricsPort, int partitions, List<Path> replayFiles,
                                Path replayLabels, double replaySpeed, int fleetNodes, double fleetSpeed,
-                               int trainEpochs, boolean trainEvaluate) {
+                               int trainEpochs, boolean trainEvaluate, String alertmanagerUrl) {
 
     static LocalStackConfig from(Settings s) {
         Path repo = Path.of(s.get("repo", ".")).toAbsolutePath().normalize();
@@ -58,7 +59,8 @@ public record LocalStackConfig(Path repo, Path workDir, int brokerPort, int cont
                 s.getInt("fleet.nodes", 24),
                 s.getDouble("fleet.speed", 60),
                 s.getInt("local.train.epochs", 50),
-                s.getBoolean("local.train.evaluate", true));
+                s.getBoolean("local.train.evaluate", true),
+                s.find("local.alertmanager.url").filter(u -> !u.isBlank()).orElse(null));
     }
 
     String bootstrapServers() {

@@ -7,6 +7,7 @@ import io.vigil.bridge.BridgeConfig;
 import io.vigil.config.Settings;
 import io.vigil.local.registry.LocalSchemaRegistry;
 import io.vigil.models.cli.ModelsCli;
+import io.vigil.notifier.NotifierConfig;
 import io.vigil.replay.kafka.ProducerSettings;
 import io.vigil.topology.TopologyConfig;
 import io.vigil.topology.topics.TopicsCommand;
@@ -40,6 +41,7 @@ class ConfigurationReferenceTest {
         readers.put("scorer (`io.vigil.topology.ScorerApp`)", TopologyConfig::from);
         readers.put("topics command (`ScorerApp topics`)", TopicsCommand::settings);
         readers.put("SSE bridge (`io.vigil.bridge.SseBridge`)", BridgeConfig::from);
+        readers.put("notifier (`io.vigil.notifier.Notifier`)", NotifierConfig::from);
         readers.put("replay producer (`io.vigil.replay.ReplayProducer`)", s -> ProducerSettings.from(s, Map.of()));
         readers.put("models CLI (`io.vigil.models.cli.ModelsCli`)", ModelsCli::settings);
         readers.put("local schema registry (`io.vigil.local.registry.LocalSchemaRegistry`)", LocalSchemaRegistry.Config::from);

@@ -52,7 +52,7 @@ class LocalStackIT {
         int[] ports = FreePorts.pick(5);
         LocalStackConfig config = new LocalStackConfig(repo, workDir, ports[0], ports[1], ports[2], ports[3],
                 ports[4], 2, DEMO.stream().map(name -> demo.resolve(name + ".csv")).toList(), demo.resolve("labels.csv"),
-                600, 16, 120, 2, true);
+                600, 16, 120, 2, true, null);
         List<Long> pids;
         List<String> events = new ArrayList<>();
         try (LocalStack stack = new LocalStack(config)) {
@@ -65,6 +65,19 @@ class LocalStackIT {
             assertTrue(replayed.contains("\"channelId\":\"art_daily_jumpsup\""), "no replayed point among " + events.size() + " events");
             assertTrue(replayed.contains("\"detector\":\"BASELINE\""), replayed);
             assertFaultWithinThreeAndAHalfIntervals(config);
+            // A reading posted to the bridge's HTTP ingest is scored like a replayed one.
+            long now = System.currentTimeMillis();
+            HttpResponse<String> posted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(config.bridgeUrl() + "/api/v1/telemetry")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"points\":[{\"channel\":\"http-demo\",\"time\":" + now
+                            + ",\"value\":1.5},{\"channel\":\"http-demo\",\"time\":" + (now + 1000) + ",\"value\":2.5}]}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, posted.statusCode(), posted.body());
+            List<String> ingested = new ArrayList<>();
+            readEventsUntil(config.bridgeUrl() + "/events?type=score&channel=http-demo", "\"eventTime\":" + (now + 1000),
+                    Duration.ofMinutes(2), ingested);
+            assertTrue(!ingested.isEmpty() && ingested.get(ingested.size() - 1).contains("\"source\":\"http\""),
+                    "the posted points' scores: " + ingested);
             // The trainer releases a model for the replayed channel; the running scorer switches to it.
             List<String> later = new ArrayList<>();
             readEventsUntil(config.bridgeUrl() + "/events?type=score&channel=art_daily_jumpsup", "\"detector\":\"LSTM\"",

@@ -64,7 +64,9 @@ public record NotifierConfig(ClientSettings clients, List<Receiver> receivers, R
     }
 
     public static NotifierConfig from(Settings s) {
-        // The per-receiver keys, for the configuration reference; each receiver's own are read below.
+        // The per-receiver keys, for the configuration reference; each receiver's own are read below,
+        // and the prefix says every notifier.receiver.<name>.* is known, whatever the name.
+        s.declare(RECEIVER + "*", "");
         s.declare(TEMPLATE + "format", "webhook");
         s.declare(TEMPLATE + "url", "");
         s.declare(TEMPLATE + "kinds", "anomaly,node");
