@@ -190,6 +190,11 @@ public final class ReplayProducer implements Callable<Integer> {
         if (replay.telemanom == null && !(replay.telemanomChannels.isEmpty() && replay.spacecraft.isEmpty())) {
             throw new ParameterException(cl, "--telemanom-channels and --spacecraft need --telemanom DIR");
         }
+        if (replay.prometheus == null && (!replay.prometheusQueries.isEmpty() || replay.prometheusStart != null
+                || replay.prometheusEnd != null || replay.prometheusStep != null || !replay.prometheusChannelLabels.isEmpty()
+                || replay.prometheusLive)) {
+            throw new ParameterException(cl, "--prometheus-query, -start, -end, -step, -channel-labels and -live need --prometheus URL");
+        }
         if (playback.speed < 0 || Double.isNaN(playback.speed)) {
             throw new ParameterException(cl, "--speed must be >= 0 (0 = as fast as possible)");
         }

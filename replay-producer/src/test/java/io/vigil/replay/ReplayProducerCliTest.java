@@ -60,6 +60,10 @@ class ReplayProducerCliTest {
         assertEquals(2, run(Map.of(), "--nab-category", "realTraffic", csv().toString()));
         assertEquals(2, run(Map.of(), "--duration", "60", csv().toString()));
         assertEquals(2, run(Map.of(), "--simulate", "submarines"));
+        err.getBuffer().setLength(0);
+        assertEquals(2, run(Map.of(), "--prometheus-live", csv().toString()));
+        assertTrue(err.toString().contains("need --prometheus URL"), err.toString());
+        assertEquals(2, run(Map.of(), "--prometheus-query", "up", csv().toString()));
     }
 
     @Test

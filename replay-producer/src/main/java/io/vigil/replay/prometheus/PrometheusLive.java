@@ -14,8 +14,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Prometheus series as they grow: every {@code step} of wall time, range queries from where the last
- * successful poll ended to now, on a grid of whole steps since the epoch so that every poll sees the
- * same instants, and the samples after each channel's last one sent. Nothing is sent twice, and a
+ * successful poll ended to a step before now, on a grid of whole steps since the epoch so that every
+ * poll sees the same instants, and the samples after each channel's last one sent. A step before now:
+ * a range query answers an instant with the latest sample at or before it that Prometheus has stored,
+ * and a scrape taken just before the instant may be stored just after it, so an instant read at once
+ * could carry the sample before and would never be read again. Nothing is sent twice, and a
  * poll that fails (Prometheus away) loses nothing: the next one starts where the last good one ended,
  * in as many queries as the {@link RangePlan} needs. A channel is declared when its first sample
  * comes. Paced in real time: event time is wall time here.
@@ -76,7 +79,7 @@ public final class PrometheusLive implements EventSource {
     @Override
     public void emitNext(EventSink sink) {
         long now = Math.max(clock.getAsLong(), nextPoll);
-        long until = Math.floorDiv(now, step) * step;
+        long until = Math.floorDiv(now - step, step) * step;
         if (until > covered) {
             try {
                 poll(sink, covered + step, until);

@@ -24,6 +24,8 @@ class PrometheusLiveTest {
     private static final class Tsdb implements RangeQueries {
         final AtomicLong clock = new AtomicLong();
         boolean away;
+        /** How long after its time a sample reaches storage; until then an instant shows the sample before. */
+        long ingestionDelay;
         final List<long[]> asked = new ArrayList<>();
 
         @Override
@@ -43,11 +45,20 @@ class PrometheusLiveTest {
                 if (!times.isEmpty()) {
                     out.add(new PrometheusClient.Samples(Map.of("__name__", "m", "s", series),
                             times.stream().mapToLong(Long::longValue).toArray(),
-                            times.stream().mapToDouble(t -> t / 1000.0 + (series.equals("b") ? 100 : 0)).toArray()));
+                            times.stream().mapToDouble(t -> stored(t) / 1000.0 + (series.equals("b") ? 100 : 0)).toArray()));
                 }
             }
             return out;
         }
+
+        private long stored(long t) {
+            return storedSample(this, t);
+        }
+    }
+
+    /** The time of the latest sample at or before instant t that has reached storage by the clock. */
+    private static long storedSample(Tsdb tsdb, long t) {
+        return t + tsdb.ingestionDelay <= tsdb.clock.get() ? t : t - STEP;
     }
 
     private static void poll(PrometheusLive live, RecordingSink sink, Tsdb tsdb, long at) {
@@ -63,7 +74,7 @@ class PrometheusLiveTest {
         PrometheusLive live = new PrometheusLive(tsdb, List.of("m"), STEP, new ChannelNaming(List.of("s")), "prom", 0, tsdb.clock::get);
         RecordingSink sink = new RecordingSink();
         live.open(sink);
-        for (long at = 2500; at <= 9500; at += 1000) {
+        for (long at = 2500; at <= 10_500; at += 1000) {
             poll(live, sink, tsdb, at);
         }
         assertEquals(List.of("m/a", "m/b"), sink.channels, "b declared when its first sample came");
@@ -82,14 +93,14 @@ class PrometheusLiveTest {
                 tsdb.clock::get);
         RecordingSink sink = new RecordingSink();
         live.open(sink);
-        poll(live, sink, tsdb, 10_000);
+        poll(live, sink, tsdb, 11_000);
         tsdb.away = true;
-        for (long at = 11_000; at <= 14_000; at += 1000) {
+        for (long at = 12_000; at <= 15_000; at += 1000) {
             poll(live, sink, tsdb, at);
         }
         assertEquals(List.of(10_000L), sink.points("m/a").stream().map(Point::time).toList(), "from 'from'; nothing while away");
         tsdb.away = false;
-        poll(live, sink, tsdb, 15_200);
+        poll(live, sink, tsdb, 16_200);
         assertEquals(List.of(10_000L, 11_000L, 12_000L, 13_000L, 14_000L, 15_000L),
                 sink.points("m/a").stream().map(Point::time).toList());
         long[] catchUp = tsdb.asked.get(tsdb.asked.size() - 1);
@@ -105,9 +116,9 @@ class PrometheusLiveTest {
                 tsdb.clock::get);
         RecordingSink sink = new RecordingSink();
         live.open(sink);
-        poll(live, sink, tsdb, start);
+        poll(live, sink, tsdb, start + STEP);
         tsdb.away = true;
-        poll(live, sink, tsdb, 1000);
+        poll(live, sink, tsdb, 2000);
         tsdb.away = false;
         tsdb.asked.clear();
         long later = 30_000_000;
@@ -117,6 +128,24 @@ class PrometheusLiveTest {
         for (long[] q : tsdb.asked) {
             assertTrue((q[1] - q[0]) / STEP + 1 <= RangePlan.MAX_POINTS_PER_SERIES);
         }
-        assertEquals(later / STEP + 1, sink.points("m/a").size(), "every second since the start, once");
+        assertEquals(later / STEP, sink.points("m/a").size(), "every second since the start but the last, once");
+    }
+
+    @Test
+    void anInstantIsReadOnceTheScrapesBeforeItHaveReachedStorage() {
+        Tsdb tsdb = new Tsdb();
+        tsdb.ingestionDelay = 600; // a scrape at t is stored at t + 0.6 s; the polls come 0.1 s after each instant
+        tsdb.clock.set(100);
+        PrometheusLive live = new PrometheusLive(tsdb, List.of("m"), STEP, new ChannelNaming(List.of("s")), "prom", 0, tsdb.clock::get);
+        RecordingSink sink = new RecordingSink();
+        live.open(sink);
+        for (long at = 100; at <= 8100; at += 1000) {
+            poll(live, sink, tsdb, at);
+        }
+        List<Point> a = sink.points("m/a");
+        assertEquals(List.of(0L, 1000L, 2000L, 3000L, 4000L, 5000L, 6000L, 7000L), a.stream().map(Point::time).toList());
+        for (Point p : a) {
+            assertEquals(p.time() / 1000.0, p.value(), "the value scraped at " + p.time() + ", not the one before it");
+        }
     }
 }
