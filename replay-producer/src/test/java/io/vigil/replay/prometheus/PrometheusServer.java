@@ -70,7 +70,12 @@ public final class PrometheusServer implements AutoCloseable {
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port, "--log.level=warn"))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
         PrometheusServer server = new PrometheusServer(target, process, port);
-        server.awaitReady();
+        try {
+            server.awaitReady();
+        } catch (RuntimeException | InterruptedException e) {
+            server.close(); // neither the process nor the target outlives a start that failed
+            throw e;
+        }
         return server;
     }
 
