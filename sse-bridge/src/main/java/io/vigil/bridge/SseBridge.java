@@ -103,7 +103,7 @@ public final class SseBridge implements AutoCloseable {
                     config.lookback(), config.resumeMaxRecords(), config.kafkaLookupTimeout(), staleIds);
             Resumer resumer = new Resumer(hub, readers, config.resumeConcurrency(), metrics.registry());
             Feed feed = new Feed(KafkaConsumers.feed(config.clients()), decoder,
-                    new Ingest(views, hub, resumer), config.lookback(), config.kafkaLookupTimeout(), metrics.registry());
+                    new FeedFanOut(views, hub, resumer), config.lookback(), config.kafkaLookupTimeout(), metrics.registry());
             WebServer.WriteRoute writes = null;
             if (config.ingest().enabled()) {
                 KafkaTelemetryWriter writer = KafkaTelemetryWriter.create(config.clients(), config.ingest());

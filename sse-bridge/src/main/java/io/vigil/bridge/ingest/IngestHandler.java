@@ -1,7 +1,5 @@
 package io.vigil.bridge.ingest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -10,16 +8,18 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
+import io.vigil.avro.TelemetryPoint;
 import io.vigil.bridge.web.HttpErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
+import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -28,15 +28,23 @@ import java.util.stream.Stream;
  * topic in one transaction ({@link TelemetryWriter}). Answers:
  * <ul>
  *   <li>200 {@code {"accepted": n}}: every point is in Kafka, visible to the scorer;</li>
- *   <li>400: not JSON, no {@code points} array, an empty one;</li>
- *   <li>401 (from the route's bearer check): no valid token, when one is set;</li>
- *   <li>405: a method other than POST;</li>
+ *   <li>400: not JSON (or not UTF-8), no {@code points} array, an empty one;</li>
+ *   <li>405: a method other than POST; 415: a body that is not {@code application/json} (which also
+ *       keeps other web pages' forms and scripts from posting without a CORS preflight);</li>
  *   <li>413: a body over {@code bridge.ingest.max.bytes};</li>
- *   <li>422 {@code {"errors":[{"row":i,"field":"...","reason":"..."}]}}: one error per refused row;
- *       nothing of the batch is written;</li>
- *   <li>503 with {@code Retry-After}: Kafka or the registry did not take the batch; none of it is visible.</li>
+ *   <li>422 {@code {"errors":[{"row":i,"field":"...","reason":"..."}], "refused": n}}: one error per
+ *       refused row, the first {@value #LISTED_ERRORS} listed; nothing of the batch is written;</li>
+ *   <li>503 with {@code Retry-After}: Kafka or the registry did not take the batch, or too many
+ *       batches are being written already; none of it is visible;</li>
+ *   <li>500: the batch cannot be written until an operator acts (the registry refuses the schema, the
+ *       cluster refuses this client); none of it is visible.</li>
  * </ul>
- * RED metrics: {@code vigil_ingest_requests_seconds} by status (rate, errors, duration) and
+ * A 401 for a missing token comes from the route's bearer check, before this handler.
+ *
+ * <p>The body is read without holding a thread (Undertow's receiver); parsing and the Kafka write run
+ * on a worker thread, at most {@code 2 x bridge.ingest.producers} at once, so writes waiting for Kafka
+ * cannot take every worker from the dashboards' API. RED metrics: {@code vigil_ingest_requests_seconds}
+ * by status (a histogram: rate, errors, duration, from the request to its answer) and
  * {@code vigil_ingest_points_total} by outcome.
  */
 public final class IngestHandler implements HttpHandler {
@@ -44,18 +52,21 @@ public final class IngestHandler implements HttpHandler {
     public static final String PATH = "/api/v1/telemetry";
     static final String REQUESTS = "vigil.ingest.requests";
     static final String POINTS = "vigil.ingest.points";
+    /** Row errors listed in a 422; the rest are counted. */
+    static final int LISTED_ERRORS = 100;
 
     /** Histogram buckets, so that percentiles can be summed over bridges in Prometheus. */
     private static final Duration[] LATENCY_BUCKETS = Stream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000)
             .map(Duration::ofMillis).toArray(Duration[]::new);
+    private static final String JSON_TYPE = "application/json";
     private static final Logger log = LoggerFactory.getLogger(IngestHandler.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final IngestSettings settings;
     private final TelemetryWriter writer;
     private final MeterRegistry registry;
     private final Counter accepted;
     private final Counter refused;
+    private final Semaphore writing;
 
     public IngestHandler(IngestSettings settings, TelemetryWriter writer, MeterRegistry registry) {
         this.settings = settings;
@@ -63,6 +74,7 @@ public final class IngestHandler implements HttpHandler {
         this.registry = registry;
         this.accepted = points("accepted", registry);
         this.refused = points("refused", registry);
+        this.writing = new Semaphore(2 * settings.producers());
     }
 
     private static Counter points(String outcome, MeterRegistry registry) {
@@ -72,92 +84,107 @@ public final class IngestHandler implements HttpHandler {
     }
 
     @Override
-    public void handleRequest(HttpServerExchange exchange) throws Exception {
-        if (exchange.isInIoThread()) {
-            // Reading the body and waiting for Kafka's commit block: a worker thread's job.
-            exchange.dispatch(this);
-            return;
-        }
+    public void handleRequest(HttpServerExchange exchange) {
         long started = System.nanoTime();
-        int status = answer(exchange);
-        Timer.builder(REQUESTS).tag("status", Integer.toString(status))
-                .description("Ingest requests by answer, from the first byte read to the answer")
-                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry)
-                .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-    }
-
-    private int answer(HttpServerExchange exchange) throws IOException {
+        exchange.addExchangeCompleteListener((done, next) -> {
+            Timer.builder(REQUESTS).tag("status", Integer.toString(done.getStatusCode()))
+                    .description("Ingest requests by answer, from the request to its answer")
+                    .serviceLevelObjectives(LATENCY_BUCKETS).register(registry)
+                    .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            next.proceed();
+        });
         if (!Methods.POST.equals(exchange.getRequestMethod())) {
             exchange.getResponseHeaders().put(Headers.ALLOW, "POST");
-            return error(exchange, StatusCodes.METHOD_NOT_ALLOWED, "only POST");
+            HttpErrors.send(exchange, StatusCodes.METHOD_NOT_ALLOWED, "only POST");
+            return;
         }
-        long declared = exchange.getRequestContentLength();
-        if (declared > settings.maxBytes()) {
-            return tooLarge(exchange);
+        String type = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith(JSON_TYPE)) {
+            HttpErrors.send(exchange, StatusCodes.UNSUPPORTED_MEDIA_TYPE, "the body must be " + JSON_TYPE);
+            return;
         }
-        exchange.startBlocking();
-        byte[] body = read(exchange.getInputStream(), settings.maxBytes());
-        if (body == null) {
-            return tooLarge(exchange);
+        if (exchange.getRequestContentLength() > settings.maxBytes()) {
+            // Answered before the body is read: a client that sent Expect: 100-continue sends none of it.
+            tooLarge(exchange);
+            return;
         }
+        // Read as it comes and counted: Undertow's entity limit does not stop a chunked body, and a
+        // body must never grow past the limit in memory.
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        boolean[] refused = {false};
+        exchange.getRequestReceiver().receivePartialBytes(
+                (ex, chunk, last) -> {
+                    if (refused[0]) {
+                        return;
+                    }
+                    if (body.size() + chunk.length > settings.maxBytes()) {
+                        refused[0] = true;
+                        tooLarge(ex);
+                        return;
+                    }
+                    body.write(chunk, 0, chunk.length);
+                    if (last) {
+                        ex.dispatch(() -> parseAndWrite(ex, body.toByteArray()));
+                    }
+                },
+                (ex, error) -> {
+                    // The client went away mid-body: there is nobody to answer.
+                    ex.endExchange();
+                });
+    }
+
+    private void parseAndWrite(HttpServerExchange exchange, byte[] body) {
         PointBatch.Parsed parsed = PointBatch.parse(body, settings.maxPoints());
         if (parsed instanceof PointBatch.Malformed m) {
-            return error(exchange, StatusCodes.BAD_REQUEST, m.reason());
+            HttpErrors.send(exchange, StatusCodes.BAD_REQUEST, m.reason());
+            return;
         }
         if (parsed instanceof PointBatch.Refused r) {
             refused.increment(r.rows());
-            return refuse(exchange, r.errors());
+            refuse(exchange, r);
+            return;
         }
-        return write(exchange, (PointBatch.Accepted) parsed);
-    }
-
-    private int write(HttpServerExchange exchange, PointBatch.Accepted batch) {
+        if (!writing.tryAcquire()) {
+            unavailable(exchange, 0, "too many batches are being written; try again shortly");
+            return;
+        }
+        List<TelemetryPoint> points = ((PointBatch.Accepted) parsed).points();
         try {
-            writer.write(batch.points());
+            writer.write(points);
         } catch (TelemetryWriter.Unavailable e) {
-            log.atWarn().setMessage("ingest batch not written").addKeyValue("points", batch.points().size())
+            unavailable(exchange, points.size(), e.getMessage());
+            return;
+        } catch (TelemetryWriter.Unwritable e) {
+            log.atError().setMessage("ingest batch cannot be written").addKeyValue("points", points.size())
                     .addKeyValue("reason", e.getMessage()).log();
-            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, Long.toString(settings.retryAfter().toSeconds()));
-            return error(exchange, StatusCodes.SERVICE_UNAVAILABLE, e.getMessage());
+            HttpErrors.send(exchange, StatusCodes.INTERNAL_SERVER_ERROR, e.getMessage());
+            return;
+        } finally {
+            writing.release();
         }
-        accepted.increment(batch.points().size());
-        return json(exchange, StatusCodes.OK, Map.of("accepted", batch.points().size()));
+        accepted.increment(points.size());
+        HttpErrors.json(exchange, StatusCodes.OK, Map.of("accepted", points.size()));
     }
 
-    private int refuse(HttpServerExchange exchange, List<RowError> errors) {
+    private void unavailable(HttpServerExchange exchange, int points, String reason) {
+        log.atWarn().setMessage("ingest batch not written").addKeyValue("points", points).addKeyValue("reason", reason).log();
+        exchange.getResponseHeaders().put(Headers.RETRY_AFTER, Long.toString(settings.retryAfter().toSeconds()));
+        HttpErrors.send(exchange, StatusCodes.SERVICE_UNAVAILABLE, reason);
+    }
+
+    private static void refuse(HttpServerExchange exchange, PointBatch.Refused batch) {
+        List<RowError> errors = batch.errors();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", errors.size() + " row(s) refused; nothing of the batch was written");
-        body.put("errors", errors);
-        return json(exchange, StatusCodes.UNPROCESSABLE_ENTITY, body);
+        body.put("error", errors.size() + " error(s) in a batch of " + batch.rows() + " rows; nothing of the batch was written");
+        body.put("refused", errors.size());
+        body.put("errors", errors.size() > LISTED_ERRORS ? errors.subList(0, LISTED_ERRORS) : errors);
+        HttpErrors.json(exchange, StatusCodes.UNPROCESSABLE_ENTITY, body);
     }
 
-    private int tooLarge(HttpServerExchange exchange) {
-        // The rest of the body is not read: the connection closes after the answer.
+    private void tooLarge(HttpServerExchange exchange) {
+        // What is left of the body is not read: the connection closes after the answer.
         exchange.setPersistent(false);
-        return error(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE,
+        HttpErrors.send(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE,
                 "the body exceeds " + settings.maxBytes() + " bytes (bridge.ingest.max.bytes)");
-    }
-
-    private static int error(HttpServerExchange exchange, int status, String message) {
-        HttpErrors.send(exchange, status, message);
-        return status;
-    }
-
-    private static int json(HttpServerExchange exchange, int status, Object body) {
-        exchange.setStatusCode(status);
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
-        try {
-            exchange.getResponseSender().send(JSON.writeValueAsString(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("an ingest answer did not encode", e);
-        }
-        return status;
-    }
-
-    /** The whole body, or null when it holds more than {@code limit} bytes. */
-    private static byte[] read(InputStream in, int limit) throws IOException {
-        byte[] body = in.readNBytes(limit);
-        return in.read() == -1 ? body : null;
     }
 }

@@ -15,12 +15,16 @@ import java.time.Duration;
  * @param maxBytes request body size; more get 413 before anything is parsed
  * @param producers transactional producers, so at most this many requests write at once; a request
  *                  that finds none free within {@code kafkaTimeout} gets 503
- * @param kafkaTimeout how long one request may wait for Kafka (metadata, a free producer, the commit)
- *                     before it is answered 503
+ * @param kafkaTimeout how long each wait for Kafka may take (a free producer, a producer's start,
+ *                     the commit) before the request is answered 503: a request waits for a few of
+ *                     them, so at most about three of these in all
  * @param retryAfter what a 503 tells the client to wait
  * @param transactionalIdPrefix each producer's transactional id is this, the host name and its slot:
- *                              unique per bridge instance, stable across its restarts (so a restart
- *                              fences the transactions its predecessor left open)
+ *                              unique per bridge instance as long as host names are (two bridges on
+ *                              one host need prefixes of their own, or they fence each other), and
+ *                              stable across restarts where host names are (a StatefulSet's pods), so
+ *                              a restart aborts what its predecessor left open; elsewhere the
+ *                              transaction timeout does, within three Kafka timeouts
  */
 public record IngestSettings(boolean enabled, String token, int maxPoints, int maxBytes, int producers,
                              Duration kafkaTimeout, Duration retryAfter, String transactionalIdPrefix) {
@@ -47,12 +51,6 @@ public record IngestSettings(boolean enabled, String token, int maxPoints, int m
         if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank()) {
             throw new IllegalArgumentException("bridge.ingest.transactional.id.prefix must not be empty");
         }
-    }
-
-    /** These settings, switched on: for tests. */
-    public IngestSettings on() {
-        return new IngestSettings(true, token, maxPoints, maxBytes, producers, kafkaTimeout, retryAfter,
-                transactionalIdPrefix);
     }
 
     @Override

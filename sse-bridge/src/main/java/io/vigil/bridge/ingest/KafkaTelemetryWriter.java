@@ -2,7 +2,9 @@ package io.vigil.bridge.ingest;
 
 import io.vigil.avro.TelemetryPoint;
 import io.vigil.config.ClientSettings;
+import io.vigil.config.HostName;
 import io.vigil.schemas.Topics;
+import io.vigil.schemas.registry.RegistryException;
 import io.vigil.schemas.serde.AvroSerde;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -20,8 +22,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +36,9 @@ import java.util.function.IntFunction;
  * once up to the number of producers, each producer with a transactional id of its own; a producer is
  * created on first use, so a bridge started while Kafka is away starts, answers 503 and writes once
  * Kafka is back. A producer that fails in a way its transaction cannot be aborted from (fenced, a
- * timeout, an authorization error) is closed and replaced on next use; its replacement's
- * {@code initTransactions} aborts whatever the failed one left open.
+ * timeout) is closed and replaced on next use; its replacement's {@code initTransactions} aborts
+ * whatever the failed one left open, and until then the transaction timeout (three Kafka timeouts)
+ * bounds how long an open transaction can hold read_committed readers back on its partitions.
  *
  * <p>Values are encoded (and their schema looked up in the registry) before a transaction begins, so a
  * registry that is away costs no transaction.
@@ -69,7 +70,7 @@ public final class KafkaTelemetryWriter implements TelemetryWriter {
 
     /** A writer of the telemetry topic through the configured Kafka and registry. */
     public static KafkaTelemetryWriter create(ClientSettings clients, IngestSettings settings) {
-        String idPrefix = settings.transactionalIdPrefix() + "-" + hostName();
+        String idPrefix = settings.transactionalIdPrefix() + "-" + HostName.get();
         int timeoutMs = Math.toIntExact(settings.kafkaTimeout().toMillis());
         IntFunction<Producer<String, byte[]>> factory = slot -> new KafkaProducer<>(clients.producer(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, clients.bootstrapServers(),
@@ -81,7 +82,10 @@ public final class KafkaTelemetryWriter implements TelemetryWriter {
                 ProducerConfig.LINGER_MS_CONFIG, 0,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 2 * timeoutMs)),
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 2 * timeoutMs,
+                // An abandoned transaction (a bridge killed mid-request) holds the scorer back on its
+                // partitions until it times out: keep that short, not Kafka's minute.
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 3 * timeoutMs)),
                 new StringSerializer(), new ByteArraySerializer());
         Serializer<TelemetryPoint> values = AvroSerde.configured(TelemetryPoint.class,
                 clients.registry().serdeConfig(), false).serializer();
@@ -90,14 +94,17 @@ public final class KafkaTelemetryWriter implements TelemetryWriter {
     }
 
     @Override
-    public void write(List<TelemetryPoint> points) throws Unavailable {
+    public void write(List<TelemetryPoint> points) throws Unavailable, Unwritable {
         byte[][] encoded = new byte[points.size()][];
         try {
             for (int i = 0; i < encoded.length; i++) {
                 encoded[i] = values.serialize(topic, points.get(i));
             }
-        } catch (RuntimeException e) {
+        } catch (RegistryException e) {
+            // The serializer lets only transient registry failures through as such (5xx, no answer).
             throw new Unavailable("the schema registry did not answer: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new Unwritable("the points cannot be encoded: " + e.getMessage(), e);
         }
         Slot slot;
         try {
@@ -125,18 +132,6 @@ public final class KafkaTelemetryWriter implements TelemetryWriter {
         }
     }
 
-    private static String hostName() {
-        String pod = System.getenv("HOSTNAME");
-        if (pod != null && !pod.isBlank()) {
-            return pod;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
-    }
-
     /** One transactional producer; used by one request at a time (it is taken from {@link #free}). */
     private final class Slot {
         private final int index;
@@ -146,12 +141,16 @@ public final class KafkaTelemetryWriter implements TelemetryWriter {
             this.index = index;
         }
 
-        synchronized void write(List<TelemetryPoint> points, byte[][] encoded) throws Unavailable {
+        synchronized void write(List<TelemetryPoint> points, byte[][] encoded) throws Unavailable, Unwritable {
             if (producer == null) {
-                producer = producers.apply(index);
                 try {
+                    producer = producers.apply(index);
                     producer.initTransactions();
+                } catch (AuthorizationException e) {
+                    discard();
+                    throw new Unwritable("Kafka refused this client: " + e.getMessage(), e);
                 } catch (KafkaException e) {
+                    // A bootstrap address that does not resolve yet fails the constructor: it may pass.
                     discard();
                     throw new Unavailable("Kafka did not answer: " + e.getMessage(), e);
                 }
@@ -162,8 +161,11 @@ public final class KafkaTelemetryWriter implements TelemetryWriter {
                     producer.send(new ProducerRecord<>(topic, points.get(i).getChannelId(), encoded[i]));
                 }
                 producer.commitTransaction();
-            } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
-                     | UnsupportedVersionException | TimeoutException | IllegalStateException e) {
+            } catch (AuthorizationException e) {
+                discard();
+                throw new Unwritable("Kafka refused this client: " + e.getMessage(), e);
+            } catch (ProducerFencedException | OutOfOrderSequenceException | UnsupportedVersionException
+                     | TimeoutException | IllegalStateException e) {
                 // Not abortable, or not known to be: a new producer's initTransactions settles it.
                 log.atWarn().setMessage("ingest producer replaced").addKeyValue("slot", index)
                         .addKeyValue("error", e.toString()).log();

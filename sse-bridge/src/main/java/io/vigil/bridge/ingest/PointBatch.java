@@ -9,7 +9,6 @@ import io.vigil.avro.TelemetryPoint;
 import io.vigil.datasets.Timestamps;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +64,8 @@ public final class PointBatch {
     public static Parsed parse(byte[] body, int maxPoints) {
         JsonNode root;
         try {
-            root = JSON.readTree(new String(body, StandardCharsets.UTF_8));
+            // From the bytes, so that a body that is not UTF-8 is refused, not read with replacement characters.
+            root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
             // Where, never what: Jackson's message quotes the body.
             return new Malformed("not JSON: a syntax error" + (e.getLocation() == null ? ""
@@ -85,11 +85,11 @@ public final class PointBatch {
         }
         List<RowError> errors = new ArrayList<>();
         List<TelemetryPoint> points = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            if (i >= maxPoints) {
-                errors.add(new RowError(i, "points", "too many points: at most " + maxPoints + " per request"));
-                continue;
-            }
+        if (rows.size() > maxPoints) {
+            errors.add(new RowError(maxPoints, "points", "too many points: " + rows.size() + " rows, at most " + maxPoints
+                    + " per request"));
+        }
+        for (int i = 0; i < Math.min(rows.size(), maxPoints); i++) {
             TelemetryPoint point = point(i, rows.get(i), errors);
             if (point != null) {
                 points.add(point);

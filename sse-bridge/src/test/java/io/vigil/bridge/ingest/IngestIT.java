@@ -67,7 +67,8 @@ class IngestIT {
 
     @Test
     void everyAcceptedPointReachesTheTopicOnceAndNothingOfARefusedBatchDoes() throws Exception {
-        SseBridge bridge = started(config(kafka.bootstrapServers(), IngestSettings.OFF.on()));
+        SseBridge bridge = started(config(kafka.bootstrapServers(), settings(null, IngestSettings.DEFAULT_MAX_POINTS,
+                IngestSettings.DEFAULT_MAX_BYTES, Duration.ofSeconds(5), Duration.ofSeconds(5))));
         Random random = new Random(42);
         List<String> expected = new ArrayList<>();
         int refusedBatches = 0;
@@ -132,20 +133,36 @@ class IngestIT {
 
     @Test
     void malformedOversizedAndWrongMethodRequestsAreRefusedWithTheirOwnStatus() throws Exception {
-        IngestSettings small = new IngestSettings(true, null, 3, 2048, 1, Duration.ofSeconds(5), Duration.ofSeconds(7), "it-" + UUID.randomUUID());
+        IngestSettings small = settings(null, 3, 2048, Duration.ofSeconds(5), Duration.ofSeconds(7));
         SseBridge bridge = started(config(kafka.bootstrapServers(), small));
         assertEquals(400, post(bridge, "not json", null).statusCode());
         assertEquals(400, post(bridge, "{\"points\":[]}", null).statusCode(), "an empty batch");
         assertEquals(400, post(bridge, "{\"rows\":[]}", null).statusCode(), "no points array");
-        assertEquals(413, post(bridge, "{\"points\":[" + "1,".repeat(2000) + "1]}", null).statusCode());
+        String oversized = "{\"points\":[" + "1,".repeat(2000) + "1]}";
+        assertEquals(413, post(bridge, oversized, null).statusCode(), "declared too large");
+        HttpResponse<String> streamed = http.send(HttpRequest.newBuilder(uri(bridge)).timeout(WAIT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        oversized.repeat(16).getBytes(java.nio.charset.StandardCharsets.UTF_8)))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, streamed.statusCode(), "chunked, found too large while reading");
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(uri(bridge)).timeout(WAIT)
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{\"points\":[]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(415, form.statusCode(), "what a page could post without a preflight is refused");
+        byte[] latin1 = "{\"points\":[{\"channel\":\"caf\u00e9\",\"time\":1,\"value\":1}]}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertEquals(400, http.send(HttpRequest.newBuilder(uri(bridge)).timeout(WAIT).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(latin1)).build(), HttpResponse.BodyHandlers.ofString()).statusCode(),
+                "not UTF-8");
 
         HttpResponse<String> tooMany = post(bridge, "{\"points\":[" + point("a", 1) + "," + point("a", 2) + "," + point("a", 3)
                 + "," + point("a", 4) + "]}", null);
         assertEquals(422, tooMany.statusCode());
         JsonNode beyond = json.readTree(tooMany.body()).get("errors");
-        assertEquals(1, beyond.size());
+        assertEquals(1, beyond.size(), "one error for the rows beyond the limit");
         assertEquals(3, beyond.get(0).get("row").asInt());
         assertEquals("points", beyond.get(0).get("field").asText());
+        assertEquals(1, json.readTree(tooMany.body()).get("refused").asInt());
 
         HttpResponse<String> rows = post(bridge, "{\"points\":[{\"time\":1,\"value\":1},"
                 + "{\"channel\":\"x\",\"time\":\"yesterday\",\"value\":1},"
@@ -162,8 +179,7 @@ class IngestIT {
 
     @Test
     void withATokenAWriteNeedsItAndTheReadTokenDoesNotGrantWrites() throws Exception {
-        IngestSettings own = new IngestSettings(true, WRITE_TOKEN, 100, 1 << 20, 1, Duration.ofSeconds(5), Duration.ofSeconds(5),
-                "it-" + UUID.randomUUID());
+        IngestSettings own = settings(WRITE_TOKEN, 100, 1 << 20, Duration.ofSeconds(5), Duration.ofSeconds(5));
         BridgeConfig base = config(kafka.bootstrapServers(), own);
         SseBridge bridge = started(base.withWeb(new io.vigil.bridge.web.WebSettings(base.web().host(), 0, READ_TOKEN,
                 java.util.Set.of(), 100, 200)));
@@ -179,8 +195,7 @@ class IngestIT {
         try (ServerSocket free = new ServerSocket(0)) {
             nobody = "127.0.0.1:" + free.getLocalPort();
         }
-        IngestSettings quick = new IngestSettings(true, null, 100, 1 << 20, 1, Duration.ofSeconds(1), Duration.ofSeconds(9),
-                "it-" + UUID.randomUUID());
+        IngestSettings quick = settings(null, 100, 1 << 20, Duration.ofSeconds(1), Duration.ofSeconds(9));
         SseBridge bridge = SseBridge.start(config(nobody, quick));
         toClose.add(bridge);
         HttpResponse<String> answer = post(bridge, "{\"points\":[" + point("it/away", 1_700_000_000_000L) + "]}", null);
@@ -199,10 +214,13 @@ class IngestIT {
         return "{\"channel\":\"" + channel + "\",\"time\":" + time + ",\"value\":1.5}";
     }
 
+    /** Ingest on, with one producer whose transactional ids are this test's own. */
+    private static IngestSettings settings(String token, int maxPoints, int maxBytes, Duration kafkaTimeout, Duration retryAfter) {
+        return new IngestSettings(true, token, maxPoints, maxBytes, 1, kafkaTimeout, retryAfter, "it-" + UUID.randomUUID());
+    }
+
     private BridgeConfig config(String bootstrap, IngestSettings ingest) {
-        IngestSettings unique = new IngestSettings(ingest.enabled(), ingest.token(), ingest.maxPoints(), ingest.maxBytes(),
-                ingest.producers(), ingest.kafkaTimeout(), ingest.retryAfter(), "it-" + UUID.randomUUID());
-        return BridgeConfig.local(bootstrap, "mock://" + SCOPE).withIngest(unique);
+        return BridgeConfig.local(bootstrap, "mock://" + SCOPE).withIngest(ingest);
     }
 
     private SseBridge started(BridgeConfig config) throws Exception {

@@ -80,14 +80,17 @@ class PointBatchTest {
     }
 
     @Test
-    void rowsBeyondTheLimitAreEachRefused() {
+    void rowsBeyondTheLimitAreRefusedWithOneErrorThatCountsThem() {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < LIMIT + 3; i++) {
             rows.add(new Row("c", i, i));
         }
         PointBatch.Refused refused = assertInstanceOf(PointBatch.Refused.class, PointBatch.parse(body(rows, false, -1, null), LIMIT));
-        assertEquals(List.of(LIMIT, LIMIT + 1, LIMIT + 2), refused.errors().stream().map(RowError::row).toList());
-        assertTrue(refused.errors().stream().allMatch(e -> e.field().equals("points")));
+        assertEquals(1, refused.errors().size(), refused.errors().toString());
+        RowError beyond = refused.errors().get(0);
+        assertEquals(LIMIT, beyond.row());
+        assertEquals("points", beyond.field());
+        assertTrue(beyond.reason().contains((LIMIT + 3) + " rows"), beyond.reason());
     }
 
     @Test
@@ -97,6 +100,13 @@ class PointBatchTest {
                     PointBatch.parse(body.getBytes(StandardCharsets.UTF_8), LIMIT), body);
             assertTrue(!body.contains("secret") || !m.reason().contains("secret"), m.reason());
         }
+    }
+
+    @Test
+    void aBodyThatIsNotUtf8IsMalformedRatherThanReadWithReplacementCharacters() {
+        byte[] latin1 = "{\"points\":[{\"channel\":\"caf\u00e9\",\"time\":1,\"value\":1}]}"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        assertInstanceOf(PointBatch.Malformed.class, PointBatch.parse(latin1, LIMIT));
     }
 
     @Test

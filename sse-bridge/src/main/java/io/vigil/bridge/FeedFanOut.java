@@ -20,13 +20,13 @@ import java.util.List;
  * a REST snapshot and its stream position always agree. Frames (the expensive part: JSON and id
  * bytes) are built before taking the lock.
  */
-final class Ingest implements FeedSink {
+final class FeedFanOut implements FeedSink {
 
     private final Views views;
     private final FanOutHub hub;
     private final Resumer resumer;
 
-    Ingest(Views views, FanOutHub hub, Resumer resumer) {
+    FeedFanOut(Views views, FanOutHub hub, Resumer resumer) {
         this.views = views;
         this.hub = hub;
         this.resumer = resumer;
