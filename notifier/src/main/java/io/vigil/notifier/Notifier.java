@@ -8,6 +8,7 @@ import io.vigil.avro.DeadLetter;
 import io.vigil.avro.DeadLetterReason;
 import io.vigil.avro.NodeStatus;
 import io.vigil.config.ConnectionCheck;
+import io.vigil.config.HostName;
 import io.vigil.config.Settings;
 import io.vigil.metrics.ServiceMeters;
 import io.vigil.notifier.alert.Transition;
@@ -15,6 +16,7 @@ import io.vigil.notifier.receiver.Receiver;
 import io.vigil.schemas.ServiceAccess;
 import io.vigil.schemas.Topics;
 import io.vigil.schemas.serde.AvroSerde;
+import io.vigil.schemas.serde.WireFormatException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,9 +35,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -68,8 +68,13 @@ public final class Notifier implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Notifier.class);
     private static final Duration POLL = Duration.ofMillis(500);
-    /** Deliveries and retries happen between polls: room for every receiver's whole retry budget. */
+    /**
+     * Deliveries and retries happen between polls, one record a poll: room for every receiver's whole
+     * retry budget on it (about 100 s each at the default retry settings and timeouts).
+     */
     private static final int MAX_POLL_INTERVAL_MS = 30 * 60_000;
+    /** Records with nothing to send committed at once, at most. */
+    private static final int MAX_PENDING = 500;
 
     private final NotifierConfig config;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -98,13 +103,13 @@ public final class Notifier implements AutoCloseable {
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.start());
         c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, MAX_POLL_INTERVAL_MS);
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
         this.consumer = new KafkaConsumer<>(config.clients().consumer(c), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.clients().bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "vigil-notifier");
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, ServiceAccess.NOTIFIER_TRANSACTIONAL_PREFIX + "-" + config.groupId()
-                + "-" + hostName());
+                + "-" + HostName.get());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         this.producer = new KafkaProducer<>(config.clients().producer(p), new ByteArraySerializer(), new ByteArraySerializer());
@@ -112,8 +117,10 @@ public final class Notifier implements AutoCloseable {
         this.anomalies = AvroSerde.configured(AnomalyEvent.class, serde, false).deserializer();
         this.nodes = AvroSerde.configured(NodeStatus.class, serde, false).deserializer();
         this.deadLetters = AvroSerde.configured(DeadLetter.class, serde, false).serializer();
+        // Each request has its receiver's own timeout; connecting may take the longest of them.
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(NotifierConfig.DEFAULT_TIMEOUT).build();
+                .connectTimeout(config.receivers().stream().map(Receiver::timeout).max(Duration::compareTo)
+                        .orElse(NotifierConfig.DEFAULT_TIMEOUT)).build();
     }
 
     public static void main(String[] args) throws Exception {
@@ -152,23 +159,46 @@ public final class Notifier implements AutoCloseable {
         try {
             producer.initTransactions();
             consumer.subscribe(List.of(Topics.ANOMALIES.name(), Topics.NODE_STATUS.name()));
+            // Records with nothing to send (ALIVE, routes that match nothing) wait to be committed with
+            // the next record that has, or for a quiet moment: a transaction each would be wasted.
+            List<ConsumerRecord<byte[], byte[]>> pending = new ArrayList<>();
+            long pendingSince = 0;
+            int registryFailures = 0;
             while (stop.getCount() > 0) {
-                List<ConsumerRecord<byte[], byte[]>> pending = new ArrayList<>();
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-                    pending.add(r);
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) { // one record a poll
                     List<DeadLetter> letters = new ArrayList<>();
-                    if (handle(r, letters)) {
-                        // Delivered (or dead-lettered): commit it, and everything before it, at once.
+                    boolean sent;
+                    try {
+                        sent = handle(r, letters);
+                        registryFailures = 0;
+                    } catch (RegistryUnavailable e) {
+                        // Not the record's fault: read it again once the registry answers.
+                        consumer.seek(new TopicPartition(r.topic(), r.partition()), r.offset());
+                        if (registryFailures++ == 0) {
+                            log.atWarn().setMessage("the schema registry did not answer; retrying")
+                                    .addKeyValue("error", e.getCause().toString()).log();
+                        }
+                        if (waitOrStop(config.retry().after(Math.min(registryFailures, 30)))) {
+                            throw new Stopped();
+                        }
+                        continue;
+                    }
+                    if (pending.isEmpty()) {
+                        pendingSince = System.nanoTime();
+                    }
+                    pending.add(r);
+                    if (sent) {
                         commit(pending, letters);
                         pending.clear();
                     }
                 }
-                if (!pending.isEmpty()) {
+                if (!pending.isEmpty() && (pending.size() >= MAX_PENDING || System.nanoTime() - pendingSince > POLL.toNanos())) {
                     commit(pending, List.of());
+                    pending.clear();
                 }
             }
         } catch (WakeupException | Stopped e) {
-            // close() woke the poll, or ended a retry
+            // close() woke the poll, or ended a retry: what is not committed is read again by the next run
         } finally {
             consumer.close();
             producer.close(Duration.ofSeconds(5));
@@ -176,16 +206,24 @@ public final class Notifier implements AutoCloseable {
         }
     }
 
-    /** Sends the record's transition to every receiver whose route it matches; false when it had none to send. */
+    /**
+     * Sends the record's transition to every receiver whose route it matches; false when it had none to
+     * send. A record that is not one (bad bytes, a schema id the registry does not know) is a dead
+     * letter; a registry that does not answer is {@link RegistryUnavailable}.
+     */
     private boolean handle(ConsumerRecord<byte[], byte[]> r, List<DeadLetter> letters) {
         Transition t;
         try {
             t = r.value() == null ? null : r.topic().equals(Topics.ANOMALIES.name())
                     ? Transition.of(anomalies.deserialize(r.topic(), r.headers(), r.value()))
                     : Transition.of(nodes.deserialize(r.topic(), r.headers(), r.value()));
-        } catch (RuntimeException e) {
-            letters.add(deadLetter(r, DeadLetterReason.MALFORMED, "not readable as a transition: " + e.getMessage()));
+        } catch (WireFormatException e) {
+            letters.add(deadLetter(r, e.kind() == WireFormatException.Kind.UNKNOWN_SCHEMA_ID
+                    ? DeadLetterReason.UNKNOWN_SCHEMA : DeadLetterReason.MALFORMED,
+                    "not readable as a transition: " + e.getMessage()));
             return true;
+        } catch (RuntimeException e) {
+            throw new RegistryUnavailable(e);
         }
         if (t == null) {
             return false;
@@ -285,22 +323,17 @@ public final class Notifier implements AutoCloseable {
         }
     }
 
+    /** The registry did not answer while a record was read: the record is read again later. */
+    private static final class RegistryUnavailable extends RuntimeException {
+        RegistryUnavailable(RuntimeException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
     /** Thrown out of a retry when {@link #close()} is called, so that nothing of its record is committed. */
     private static final class Stopped extends RuntimeException {
         Stopped() {
             super(null, null, false, false);
-        }
-    }
-
-    private static String hostName() {
-        String pod = System.getenv("HOSTNAME");
-        if (pod != null && !pod.isBlank()) {
-            return pod;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
         }
     }
 

@@ -103,7 +103,13 @@ public record NotifierConfig(ClientSettings clients, List<Receiver> receivers, R
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(key + "format must be alertmanager or webhook, was " + format.toLowerCase(Locale.ROOT));
         }
-        return new Receiver(name, f, URI.create(url),
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(key + "url is not a URL: " + e.getMessage());
+        }
+        return new Receiver(name, f, uri,
                 new Route(kinds, s.get(key + "prefix", ""), s.getDouble(key + "min.severity", 0.0)),
                 s.find(key + "token").filter(t -> !t.isBlank()).orElse(null),
                 Duration.ofMillis(s.getLong(key + "timeout.ms", DEFAULT_TIMEOUT.toMillis())));

@@ -89,22 +89,27 @@ class NotifierIT {
                 node("am/node-1", NodeLiveness.ALIVE, T0, T0);
                 node("am/node-1", NodeLiveness.FAULTED, T0.plusSeconds(30), T0);
                 anomaly("other/c9", T0, AnomalyStatus.OPEN, null, 9.0); // not on this route
+                // Dated years ahead of the clock, as a replay aligned past now is: fired all the same.
+                Instant ahead = Instant.now().plus(Duration.ofDays(3650));
+                anomaly("am/ahead", ahead, AnomalyStatus.OPEN, null, 4.0);
 
-                await("both alerts active in Alertmanager", () -> activeAlerts(am).size() == 2, am);
+                await("three alerts active in Alertmanager", () -> activeAlerts(am).size() == 3, am);
                 Map<String, JsonNode> byName = activeAlerts(am).stream()
+                        .filter(a -> !"am/ahead".equals(a.get("labels").path("channel").asText()))
                         .collect(Collectors.toMap(a -> a.get("labels").get("alertname").asText(), a -> a));
                 assertEquals("am/c1", byName.get("VigilAnomaly").get("labels").get("channel").asText());
                 assertEquals(T0.toString(), byName.get("VigilAnomaly").get("labels").get("segment_start").asText());
                 assertEquals("2.500", byName.get("VigilAnomaly").get("annotations").get("severity").asText());
                 assertEquals("am/node-1", byName.get("VigilNodeFaulted").get("labels").get("node").asText());
-                await("Alertmanager notified its receiver of both, firing",
-                        () -> notifications(amHook, "firing") >= 2, am);
+                await("Alertmanager notified its receiver of all three, firing",
+                        () -> notifications(amHook, "firing") >= 3, am);
 
                 anomaly("am/c1", T0, AnomalyStatus.CLOSED, T0.plusSeconds(300), 3.0);
                 node("am/node-1", NodeLiveness.RECOVERED, T0.plusSeconds(90), T0.plusSeconds(90));
-                await("both resolved: none active", () -> activeAlerts(am).isEmpty(), am);
-                await("Alertmanager notified its receiver of both, resolved",
-                        () -> notifications(amHook, "resolved") >= 2, am);
+                anomaly("am/ahead", ahead, AnomalyStatus.CLOSED, ahead.plusSeconds(60), 4.0);
+                await("all resolved: none active", () -> activeAlerts(am).isEmpty(), am);
+                await("Alertmanager notified its receiver of all three, resolved",
+                        () -> notifications(amHook, "resolved") >= 3, am);
             } finally {
                 notifier.close();
                 loop.join();
@@ -147,10 +152,11 @@ class NotifierIT {
                 anomaly("wh/c" + i, T0.plusSeconds(i), AnomalyStatus.CLOSED, T0.plusSeconds(i + 60), 2.0);
             }
             anomaly("wh/quiet", T0, AnomalyStatus.OPEN, null, 0.5); // below the bar: not announced
+            anomaly("wh/température/\u2603", T0, AnomalyStatus.OPEN, null, 5.0); // any UTF-8 id
             anomaly("wh/refuse", T0, AnomalyStatus.OPEN, null, 5.0);
             anomaly("wh/flaky", T0, AnomalyStatus.OPEN, null, 5.0);
             anomaly("down/c", T0, AnomalyStatus.OPEN, null, 5.0);
-            await("the first run's deliveries", () -> delivered(hook).size() >= 21, null);
+            await("the first run's deliveries", () -> delivered(hook).size() >= 22, null);
             List<DeadLetter> firstLetters = awaitDeadLetters(2);
             first.close();
             loop.join();
@@ -160,14 +166,15 @@ class NotifierIT {
             }
             Notifier second = start(settings);
             loop = run(second);
-            await("the second run's deliveries", () -> delivered(hook).size() >= 26, null);
+            await("the second run's deliveries", () -> delivered(hook).size() >= 27, null);
             Thread.sleep(2000); // time for any repeat to show
             second.close();
             loop.join();
 
             Map<String, Long> perId = delivered(hook).stream()
                     .collect(Collectors.groupingBy(TestReceiver.Request::idempotencyKey, Collectors.counting()));
-            assertEquals(26, perId.size(), "10 opens, 10 closes, flaky's open, 5 faults: " + perId.keySet());
+            assertEquals(27, perId.size(), "10 opens, 10 closes, flaky's and the UTF-8 id's opens, 5 faults: " + perId.keySet());
+            assertTrue(perId.containsKey("anomaly/wh/température/\u2603/OPEN/" + T0.toEpochMilli()), perId.keySet().toString());
             assertTrue(perId.values().stream().allMatch(n -> n == 1), "each delivered once: " + perId);
             assertTrue(perId.containsKey("anomaly/wh/flaky/OPEN/" + T0.toEpochMilli()));
             assertEquals(3, flakyCalls.get(), "two 503s, then delivered");

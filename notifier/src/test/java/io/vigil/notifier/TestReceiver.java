@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * An HTTP receiver for tests: records every POST (path, Idempotency-Key, body) and answers with the
- * status {@code answer} gives for it.
+ * An HTTP receiver for tests: records every POST (path, Idempotency-Key decoded, body) and answers
+ * with the status {@code answer} gives for it.
  */
 final class TestReceiver implements AutoCloseable {
 
@@ -35,8 +35,9 @@ final class TestReceiver implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+        String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
         Request request = new Request(exchange.getRequestURI().getPath(),
-                exchange.getRequestHeaders().getFirst("Idempotency-Key"), body);
+                key == null ? null : java.net.URLDecoder.decode(key, StandardCharsets.UTF_8), body);
         int status;
         synchronized (requests) {
             requests.add(request);

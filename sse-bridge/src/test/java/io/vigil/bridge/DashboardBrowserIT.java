@@ -179,7 +179,10 @@ class DashboardBrowserIT {
         await("node-2 faulted", d -> "FAULTED".equals(
                 d.findElement(By.cssSelector("#node-grid [data-node='node-2']")).getAttribute("data-state")));
         String since = browser.findElement(By.cssSelector("#node-grid [data-node='node-2'] .since")).getText();
-        await("the time since its heartbeat ticks", d -> !since.equals(
+        await(() -> "the time since its heartbeat ticks: it said '" + since + "' and still says '"
+                + browser.findElement(By.cssSelector("#node-grid [data-node='node-2'] .since")).getText() + "'; the page's clock "
+                + ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return Date.now()") + ", this JVM's "
+                + System.currentTimeMillis(), d -> !since.equals(
                 d.findElement(By.cssSelector("#node-grid [data-node='node-2'] .since")).getText()));
         assertNoScriptErrors();
 
@@ -272,6 +275,11 @@ class DashboardBrowserIT {
     }
 
     private void await(String what, Function<WebDriver, Boolean> condition) {
+        await(() -> what, condition);
+    }
+
+    /** With a message made when the wait fails, so that it can say what the page showed then. */
+    private void await(java.util.function.Supplier<String> what, Function<WebDriver, Boolean> condition) {
         new WebDriverWait(browser, WAIT).withMessage(what).ignoring(org.openqa.selenium.NoSuchElementException.class)
                 .until(condition::apply);
     }

@@ -28,7 +28,8 @@ final class AlertBodies {
 
     /**
      * Alertmanager's {@code POST /api/v2/alerts} body, one alert: labels identify it (kind, channel or
-     * node, and a segment's start, so two segments of a channel are two alerts), annotations say the rest.
+     * node, and a segment's start, so two segments of a channel are two alerts), annotations say the
+     * rest, the event times among them.
      */
     static String alertmanager(Transition t, Instant now) {
         Map<String, String> labels = new LinkedHashMap<>();
@@ -44,12 +45,28 @@ final class AlertBodies {
             annotations.put("severity", String.format(Locale.ROOT, "%.3f", t.severity()));
         }
         annotations.put("transition", t.name());
+        annotations.put("eventStart", t.startsAt().toString());
+        if (t.endsAt() != null) {
+            annotations.put("eventEnd", t.endsAt().toString());
+        }
+        // Alertmanager's times are its wall clock's; event time may run ahead of it (a replay aligned
+        // past now) or behind (a backfill). An alert starts and ends no later than now, so one dated
+        // ahead is not refused (start after end) and a close ahead does not stay firing until then.
+        Instant startsAt = min(t.startsAt(), now);
         Map<String, Object> alert = new LinkedHashMap<>();
         alert.put("labels", labels);
         alert.put("annotations", annotations);
-        alert.put("startsAt", t.startsAt().toString());
-        alert.put("endsAt", (t.firing() ? now.plus(FIRING_HOLD) : t.endsAt()).toString());
+        alert.put("startsAt", startsAt.toString());
+        alert.put("endsAt", (t.firing() ? now.plus(FIRING_HOLD) : max(startsAt, min(t.endsAt(), now))).toString());
         return write(List.of(alert));
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     /** The generic webhook's body: the transition as it is, with its id and its alert's key. */

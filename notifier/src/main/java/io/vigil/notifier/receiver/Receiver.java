@@ -3,16 +3,19 @@ package io.vigil.notifier.receiver;
 import io.vigil.notifier.alert.Transition;
 
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
  * Somewhere transitions are sent over HTTP: an Alertmanager ({@link Format#ALERTMANAGER}) or any
  * service that takes a JSON webhook ({@link Format#WEBHOOK}). One POST per transition, with the
- * transition's id in {@code Idempotency-Key} so a receiver can drop the repeat a restart may cause.
+ * transition's id in {@code Idempotency-Key} (percent-encoded: channel ids are any UTF-8, header
+ * values are not) so a receiver can drop the repeat a restart may cause.
  *
  * @param name the receiver's name in configuration, metrics and dead letters
  * @param token a bearer token to send, or null
@@ -44,6 +47,14 @@ public record Receiver(String name, Format format, URI url, Route route, String 
         if (name == null || name.isBlank() || format == null || url == null || route == null || timeout == null) {
             throw new IllegalArgumentException("a receiver needs a name, a format, a URL, a route and a timeout");
         }
+        if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
+            throw new IllegalArgumentException("receiver " + name + ": the URL must be http:// or https:// with a host, was " + url);
+        }
+    }
+
+    /** The header value that names transition {@code t}: its id, percent-encoded as a URL's query would be. */
+    public static String idempotencyKey(Transition t) {
+        return URLEncoder.encode(t.id(), StandardCharsets.UTF_8);
     }
 
     /** Where the POST goes: Alertmanager's alerts API under its base URL, or the webhook's URL as given. */
@@ -59,7 +70,7 @@ public record Receiver(String name, Format format, URI url, Route route, String 
     public Attempt send(HttpClient http, Transition t, Instant now) {
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint()).timeout(timeout)
                 .header("Content-Type", "application/json")
-                .header("Idempotency-Key", t.id())
+                .header("Idempotency-Key", idempotencyKey(t))
                 .POST(HttpRequest.BodyPublishers.ofString(format == Format.ALERTMANAGER
                         ? AlertBodies.alertmanager(t, now) : AlertBodies.webhook(t)));
         if (token != null) {
@@ -80,6 +91,10 @@ public record Receiver(String name, Format format, URI url, Route route, String 
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Attempt(Outcome.RETRY, "interrupted");
+        } catch (RuntimeException e) {
+            // The request could not even be made (a body or header the client refuses): sending it
+            // again would fail the same way.
+            return new Attempt(Outcome.REFUSED, "not sent: " + e);
         }
     }
 

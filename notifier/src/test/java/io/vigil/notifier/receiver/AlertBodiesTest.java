@@ -49,6 +49,17 @@ class AlertBodiesTest {
     }
 
     @Test
+    void eventTimeAheadOfTheClockIsFiredAndResolvedNoLaterThanNow() throws Exception {
+        Instant early = START.minusSeconds(3600); // the clock an hour before the segment
+        JsonNode open = json.readTree(AlertBodies.alertmanager(segment(AnomalyStatus.OPEN, 2.0), early)).get(0);
+        assertEquals(early.toString(), open.get("startsAt").asText());
+        assertTrue(Instant.parse(open.get("endsAt").asText()).isAfter(Instant.parse(open.get("startsAt").asText())));
+        assertEquals(START.toString(), open.get("annotations").get("eventStart").asText(), "the event's own time is kept");
+        JsonNode closed = json.readTree(AlertBodies.alertmanager(segment(AnomalyStatus.CLOSED, 3.0), early)).get(0);
+        assertEquals(early.toString(), closed.get("endsAt").asText(), "resolved now, not when the event time comes");
+    }
+
+    @Test
     void aFaultStartsAtTheLastHeartbeatAndItsRecoveryResolvesIt() throws Exception {
         JsonNode faulted = json.readTree(AlertBodies.alertmanager(node(NodeLiveness.FAULTED), NOW)).get(0);
         JsonNode recovered = json.readTree(AlertBodies.alertmanager(node(NodeLiveness.RECOVERED), NOW)).get(0);
