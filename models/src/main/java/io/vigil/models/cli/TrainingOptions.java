@@ -1,8 +1,11 @@
 package io.vigil.models.cli;
 
 import io.vigil.models.training.MemoryBudget;
+import io.vigil.models.training.ScalingRules;
 import io.vigil.models.training.Scheme;
 import io.vigil.models.training.TrainingConfig;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** How to train. */
@@ -43,6 +46,12 @@ final class TrainingOptions {
                     + "192 MiB, see docs/models.md).")
     Long memoryPerTaskMiB;
 
+    @Option(names = "--fixed-bounds", paramLabel = "PATTERN=MIN:MAX",
+            description = "Scale channels matching PATTERN (* any characters but /, ** any characters) with MIN and MAX"
+                    + " instead of their training series' own range, e.g. 'grid/*/voltage_v=200:260'; repeatable, the first"
+                    + " match wins. The release records the bounds as fixed.")
+    List<String> fixedBounds = new ArrayList<>();
+
     TrainingConfig config() {
         TrainingConfig c = TrainingConfig.of(scheme)
                 .withPatience(patience)
@@ -51,6 +60,9 @@ final class TrainingOptions {
                 .withSeed(seed);
         if (units != c.architecture().getUnits()) {
             c = c.withArchitecture(io.vigil.avro.LstmArchitecture.newBuilder(c.architecture()).setUnits(units).build());
+        }
+        if (!fixedBounds.isEmpty()) {
+            c = c.withScaling(new ScalingRules(fixedBounds.stream().map(ScalingRules.Rule::parse).toList()));
         }
         return maxEpochs == null ? c : c.withMaxEpochs(maxEpochs);
     }

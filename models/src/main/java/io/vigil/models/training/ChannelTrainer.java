@@ -16,9 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Trains one channel's forecaster on its nominal training series: Telemanom's network
  * ({@link TelemanomNetwork}), one step ahead, on values scaled with bounds fixed from the training
- * series ({@link Scaling}). The last {@code validationFraction} of the series is held out; after every
- * epoch the {@link Validation} loss decides early stopping (patience, min delta), and the best epoch's
- * parameters are kept (Telemanom kept the last epoch's; keeping the best is never worse on validation).
+ * series ({@link Scaling}), or given by the operator for channels like it ({@link ScalingRules}). The
+ * last {@code validationFraction} of the series is held out; after every epoch the {@link Validation}
+ * loss decides early stopping (patience, min delta), and the best epoch's parameters are kept (Telemanom kept the last epoch's; keeping the best is never worse on validation).
  *
  * <p>A {@link MultiLayerNetwork} is not thread-safe: each call builds its own, so calls may run in
  * parallel on different threads.
@@ -64,7 +64,7 @@ public final class ChannelTrainer {
                     + " leaves %d to fit, at least l_s + 1 = %d are needed", data.channelId(), n,
                     config.validationFraction() * 100, fitPoints, neededFit));
         }
-        ScalingBounds bounds = Scaling.fit(train);
+        ScalingBounds bounds = config.scaling().boundsFor(data.channelId(), train);
         float[] scaled = Scaling.apply(bounds, train);
         float[] fit = Arrays.copyOf(scaled, fitPoints);
 

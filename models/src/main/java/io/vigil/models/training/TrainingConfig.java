@@ -23,9 +23,11 @@ import java.util.Objects;
  * @param batchSize windows per minibatch of the {@link Scheme#WINDOWS} scheme (Telemanom: 64)
  * @param learningRate Adam's learning rate
  * @param seed seed of the initial weights, dropout and shuffling
+ * @param scaling which channels are scaled with bounds an operator fixed, the rest with learned ones
  */
 public record TrainingConfig(Scheme scheme, LstmArchitecture architecture, int maxEpochs, int patience, double minDelta,
-        double validationFraction, int sequenceLength, int chunks, int batchSize, double learningRate, long seed) {
+        double validationFraction, int sequenceLength, int chunks, int batchSize, double learningRate, long seed,
+        ScalingRules scaling) {
 
     public static final int TELEMANOM_EPOCHS = 35;
     public static final int TELEMANOM_PATIENCE = 10;
@@ -43,6 +45,7 @@ public record TrainingConfig(Scheme scheme, LstmArchitecture architecture, int m
     public TrainingConfig {
         Objects.requireNonNull(scheme, "scheme");
         Objects.requireNonNull(architecture, "architecture");
+        Objects.requireNonNull(scaling, "scaling");
         require(maxEpochs >= 1, "maxEpochs >= 1");
         require(patience >= 1, "patience >= 1");
         require(minDelta >= 0, "minDelta >= 0");
@@ -61,47 +64,52 @@ public record TrainingConfig(Scheme scheme, LstmArchitecture architecture, int m
     public static TrainingConfig of(Scheme scheme) {
         return new TrainingConfig(scheme, TelemanomNetwork.defaultArchitecture(),
                 scheme == Scheme.TBPTT ? TBPTT_EPOCHS : TELEMANOM_EPOCHS, TELEMANOM_PATIENCE, TELEMANOM_MIN_DELTA,
-                TELEMANOM_VALIDATION, TELEMANOM_L_S, 0, TELEMANOM_BATCH, 1e-3, 42);
+                TELEMANOM_VALIDATION, TELEMANOM_L_S, 0, TELEMANOM_BATCH, 1e-3, 42, ScalingRules.LEARNED);
     }
 
     public TrainingConfig withScheme(Scheme s) {
         return new TrainingConfig(s, architecture, maxEpochs, patience, minDelta, validationFraction, sequenceLength, chunks,
-                batchSize, learningRate, seed);
+                batchSize, learningRate, seed, scaling);
     }
 
     public TrainingConfig withMaxEpochs(int epochs) {
         return new TrainingConfig(scheme, architecture, epochs, patience, minDelta, validationFraction, sequenceLength,
-                chunks, batchSize, learningRate, seed);
+                chunks, batchSize, learningRate, seed, scaling);
     }
 
     public TrainingConfig withArchitecture(LstmArchitecture a) {
         return new TrainingConfig(scheme, a, maxEpochs, patience, minDelta, validationFraction, sequenceLength, chunks,
-                batchSize, learningRate, seed);
+                batchSize, learningRate, seed, scaling);
     }
 
     public TrainingConfig withSequenceLength(int l) {
         return new TrainingConfig(scheme, architecture, maxEpochs, patience, minDelta, validationFraction, l, chunks,
-                batchSize, learningRate, seed);
+                batchSize, learningRate, seed, scaling);
     }
 
     public TrainingConfig withChunks(int c) {
         return new TrainingConfig(scheme, architecture, maxEpochs, patience, minDelta, validationFraction, sequenceLength,
-                c, batchSize, learningRate, seed);
+                c, batchSize, learningRate, seed, scaling);
     }
 
     public TrainingConfig withPatience(int p) {
         return new TrainingConfig(scheme, architecture, maxEpochs, p, minDelta, validationFraction, sequenceLength, chunks,
-                batchSize, learningRate, seed);
+                batchSize, learningRate, seed, scaling);
     }
 
     public TrainingConfig withLearningRate(double lr) {
         return new TrainingConfig(scheme, architecture, maxEpochs, patience, minDelta, validationFraction, sequenceLength,
-                chunks, batchSize, lr, seed);
+                chunks, batchSize, lr, seed, scaling);
     }
 
     public TrainingConfig withSeed(long s) {
         return new TrainingConfig(scheme, architecture, maxEpochs, patience, minDelta, validationFraction, sequenceLength,
-                chunks, batchSize, learningRate, s);
+                chunks, batchSize, learningRate, s, scaling);
+    }
+
+    public TrainingConfig withScaling(ScalingRules rules) {
+        return new TrainingConfig(scheme, architecture, maxEpochs, patience, minDelta, validationFraction, sequenceLength,
+                chunks, batchSize, learningRate, seed, rules);
     }
 
     private static void require(boolean ok, String what) {
