@@ -16,6 +16,7 @@ import io.vigil.schemas.Topics;
 import io.vigil.schemas.registry.MockSchemaRegistry;
 import io.vigil.schemas.serde.AvroSerde;
 import io.vigil.topology.it.EmbeddedKafka;
+import io.vigil.topology.it.RegistryEndpoint;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -191,10 +192,44 @@ class NotifierIT {
         }
     }
 
+    @Test
+    void aRegistryThatIsAwayIsWaitedForAndTheTransitionDeliveredOnceItIsBack() throws Exception {
+        try (TestReceiver hook = new TestReceiver(r -> 200)) {
+            RegistryEndpoint registry = new RegistryEndpoint(SCOPE);
+            int port = Integer.parseInt(registry.url().substring(registry.url().lastIndexOf(':') + 1));
+            registry.close();
+            int lettersBefore = readDeadLetters().size();
+            Map<String, String> settings = new HashMap<>(Map.of(
+                    "vigil.notifier.receivers", "hook",
+                    "vigil.notifier.receiver.hook.url", hook.uri("/hook").toString(),
+                    "vigil.notifier.receiver.hook.prefix", "reg/",
+                    "vigil.notifier.retry.initial.ms", "100",
+                    "vigil.notifier.retry.max.ms", "500"));
+            settings.put("vigil.schema.registry.url", "http://127.0.0.1:" + port);
+            Notifier notifier = start(settings);
+            Thread loop = run(notifier);
+            try {
+                anomaly("reg/c1", T0, AnomalyStatus.OPEN, null, 3.0);
+                Thread.sleep(3000);
+                assertTrue(hook.requests().isEmpty(), "nothing can be read while the registry is away");
+                try (RegistryEndpoint back = new RegistryEndpoint(SCOPE, port)) {
+                    await("delivered once the registry is back", () -> hook.requests().size() == 1, null);
+                    Thread.sleep(1000);
+                    assertEquals(1, hook.requests().size(), "once");
+                    assertEquals("anomaly/reg/c1/OPEN/" + T0.toEpochMilli(), hook.requests().get(0).idempotencyKey());
+                }
+            } finally {
+                notifier.close();
+                loop.join();
+            }
+            assertEquals(lettersBefore, readDeadLetters().size(), "a registry away is no record's fault: no dead letter");
+        }
+    }
+
     private Notifier start(Map<String, String> overrides) {
         Map<String, String> s = new HashMap<>(overrides);
         s.put("vigil.bootstrap.servers", kafka.bootstrapServers());
-        s.put("vigil.schema.registry.url", "mock://" + SCOPE);
+        s.putIfAbsent("vigil.schema.registry.url", "mock://" + SCOPE);
         s.put("vigil.notifier.start", "earliest");
         s.putIfAbsent("vigil.notifier.group.id", "notifier-it-" + UUID.randomUUID());
         return new Notifier(NotifierConfig.from(Settings.of(s)), new SimpleMeterRegistry(), Clock.systemUTC());

@@ -32,8 +32,13 @@ public final class RegistryEndpoint implements AutoCloseable {
 
     /** Serves the schemas of scope {@code scope} (the name after {@code mock://}). */
     public RegistryEndpoint(String scope) throws IOException {
+        this(scope, 0);
+    }
+
+    /** Serves them on {@code port} (0: a free one), e.g. the port of an endpoint closed before, to bring a registry back. */
+    public RegistryEndpoint(String scope, int port) throws IOException {
         this.registry = MockSchemaRegistry.scope(scope);
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/", this::handle);
         server.start();
     }
