@@ -42,8 +42,8 @@ import java.util.stream.Stream;
  * A 401 for a missing token comes from the route's bearer check, before this handler.
  *
  * <p>The body is read without holding a thread (Undertow's receiver); parsing and the Kafka write run
- * on a worker thread, at most {@code 2 x bridge.ingest.producers} at once, so writes waiting for Kafka
- * cannot take every worker from the dashboards' API. RED metrics: {@code vigil_ingest_requests_seconds}
+ * on a worker thread, at most {@value #WRITERS_PER_PRODUCER} per producer at once (one writing, the
+ * others waiting for it), so writes waiting for Kafka cannot take every worker from the dashboards' API. RED metrics: {@code vigil_ingest_requests_seconds}
  * by status (a histogram: rate, errors, duration, from the request to its answer) and
  * {@code vigil_ingest_points_total} by outcome.
  */
@@ -52,6 +52,11 @@ public final class IngestHandler implements HttpHandler {
     public static final String PATH = "/api/v1/telemetry";
     static final String REQUESTS = "vigil.ingest.requests";
     static final String POINTS = "vigil.ingest.points";
+    /**
+     * Batches per producer being written or waiting for it. Undertow's workers are eight per I/O thread
+     * (16 on two cores); the default two producers take at most half of them.
+     */
+    static final int WRITERS_PER_PRODUCER = 4;
     /** Row errors listed in a 422; the rest are counted. */
     static final int LISTED_ERRORS = 100;
 
@@ -74,7 +79,7 @@ public final class IngestHandler implements HttpHandler {
         this.registry = registry;
         this.accepted = points("accepted", registry);
         this.refused = points("refused", registry);
-        this.writing = new Semaphore(2 * settings.producers());
+        this.writing = new Semaphore(WRITERS_PER_PRODUCER * settings.producers());
     }
 
     private static Counter points(String outcome, MeterRegistry registry) {
