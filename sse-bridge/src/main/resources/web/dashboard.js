@@ -26,7 +26,9 @@
     return Date.now() + conn.clockOffset;
   }
 
-  function api(path) {
+  // keepClock: a periodic read whose Date header must not move the page's clock estimate, which
+  // would make every age on the page jump by up to a second each time.
+  function api(path, keepClock) {
     const sent = Date.now();
     return fetch(path, { cache: 'no-store', headers: token ? { Authorization: 'Bearer ' + token } : {} })
       .then((r) => {
@@ -35,7 +37,7 @@
         }
         // The bridge's clock, to second precision, so "behind by" does not depend on this machine's.
         const server = Date.parse(r.headers.get('Date'));
-        if (!isNaN(server)) {
+        if (!keepClock && !isNaN(server)) {
           conn.clockOffset = server + 500 - (sent + Date.now()) / 2;
         }
         return r.json();
@@ -267,7 +269,7 @@
   setInterval(() => {
     ticks++;
     if (route.view === 'nodes' && ticks % HEARTBEAT_REFRESH_TICKS === 0) {
-      api('/api/nodes').then((nodes) => M.seenAt(nodes.nodes)).catch(() => {});
+      api('/api/nodes', true).then((nodes) => M.seenAt(nodes.nodes)).catch(() => {});
     }
     redraw(false);
   }, 250);
