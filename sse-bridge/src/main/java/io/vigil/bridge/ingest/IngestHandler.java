@@ -116,14 +116,14 @@ public final class IngestHandler implements HttpHandler {
         // Read as it comes and counted: Undertow's entity limit does not stop a chunked body, and a
         // body must never grow past the limit in memory.
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        boolean[] refused = {false};
+        boolean[] overLimit = {false};
         exchange.getRequestReceiver().receivePartialBytes(
                 (ex, chunk, last) -> {
-                    if (refused[0]) {
+                    if (overLimit[0]) {
                         return;
                     }
                     if (body.size() + chunk.length > settings.maxBytes()) {
-                        refused[0] = true;
+                        overLimit[0] = true;
                         tooLarge(ex);
                         return;
                     }
