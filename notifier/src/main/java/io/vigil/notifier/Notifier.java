@@ -127,12 +127,7 @@ public final class Notifier implements AutoCloseable {
         Settings settings = Settings.fromSystem();
         NotifierConfig config = NotifierConfig.from(settings);
         settings.warnUnknownKeys();
-        try {
-            ConnectionCheck.run(config.clients());
-        } catch (ConnectionCheck.Failed e) {
-            log.atError().setMessage(e.getMessage()).addKeyValue("exitStatus", e.exitStatus()).log();
-            System.exit(e.exitStatus());
-        }
+        ConnectionCheck.runOrExit(config.clients(), log);
         ServiceMeters serviceMeters = new ServiceMeters("notifier");
         Notifier notifier = new Notifier(config, serviceMeters.registry(), Clock.systemUTC());
         HttpServer server = config.metricsPort() > 0 ? serve(config.metricsPort(), serviceMeters) : null;

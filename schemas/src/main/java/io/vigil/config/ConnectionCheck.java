@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.slf4j.Logger;
 
 /**
  * A start-up check that each service runs before it builds its clients, so that a wrong password or
@@ -63,6 +64,19 @@ public final class ConnectionCheck {
         }
         registry(registry, url);
         kafka(clients, clients.checkTimeout());
+    }
+
+    /**
+     * For a service's {@code main}: {@link #run}, or its failure logged as one line with the exit status
+     * and the process ended with that status, so a supervisor can tell a refusal from an outage.
+     */
+    public static void runOrExit(ClientSettings clients, Logger log) {
+        try {
+            run(clients);
+        } catch (Failed e) {
+            log.atError().setMessage(e.getMessage()).addKeyValue("exitStatus", e.exitStatus()).log();
+            System.exit(e.exitStatus());
+        }
     }
 
     /** Asks the cluster for its id through an admin client built like every other client of the process. */

@@ -65,12 +65,7 @@ public final class SseBridge implements AutoCloseable {
         Settings settings = Settings.fromSystem();
         BridgeConfig config = BridgeConfig.from(settings);
         settings.warnUnknownKeys();
-        try {
-            ConnectionCheck.run(config.clients());
-        } catch (ConnectionCheck.Failed e) {
-            log.atError().setMessage(e.getMessage()).addKeyValue("exitStatus", e.exitStatus()).log();
-            System.exit(e.exitStatus());
-        }
+        ConnectionCheck.runOrExit(config.clients(), log);
         SseBridge bridge = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping");

@@ -56,12 +56,7 @@ public final class ScorerApp {
         TopologyConfig config = TopologyConfig.from(settings);
         settings.warnUnknownKeys();
         log.atInfo().setMessage("connecting").addKeyValue("clients", config.clients()).log();
-        try {
-            ConnectionCheck.run(config.clients());
-        } catch (ConnectionCheck.Failed e) {
-            log.atError().setMessage(e.getMessage()).addKeyValue("exitStatus", e.exitStatus()).log();
-            System.exit(e.exitStatus());
-        }
+        ConnectionCheck.runOrExit(config.clients(), log);
         TopologyConfig.Lifecycle lifecycle = config.lifecycle();
         ServiceMeters serviceMeters = new ServiceMeters("scorer");
         PrometheusMeterRegistry meters = serviceMeters.registry();

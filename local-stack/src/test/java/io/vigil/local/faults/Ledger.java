@@ -197,10 +197,14 @@ final class Ledger {
     }
 
     /** Node status transitions as comparable text, in a canonical order; with how often each occurs. */
-    static Map<String, Integer> transitions(List<Outcome<NodeStatus>> records) {
+    /** Node status records counted by what they say, those dated after {@code until} left out. */
+    static Map<String, Integer> transitions(List<Outcome<NodeStatus>> records, long until) {
         Map<String, Integer> out = new TreeMap<>();
         for (Outcome<NodeStatus> o : records) {
             NodeStatus s = o.value();
+            if (s.getChangedAt().toEpochMilli() > until) {
+                continue;
+            }
             out.merge(s.getNodeId() + " " + s.getStatus() + " at " + s.getChangedAt().toEpochMilli() + " last "
                     + s.getLastHeartbeat() + " " + s.getLastState() + " interval " + s.getExpectedIntervalMs(), 1, Integer::sum);
         }

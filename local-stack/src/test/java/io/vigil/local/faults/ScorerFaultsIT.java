@@ -13,6 +13,7 @@ import io.vigil.local.faults.Outcomes.Outcome;
 import io.vigil.local.faults.TelemetryLoad.Input;
 import io.vigil.local.faults.TelemetryLoad.Plan;
 import io.vigil.schemas.Topics;
+import io.vigil.topology.heartbeat.LivenessSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +44,8 @@ import org.junit.jupiter.api.TestInfo;
 class ScorerFaultsIT {
 
     private static final int PARTITIONS = 6;
+    /** The input's last liveness checks, where runs may not have decided the same faults yet. */
+    private static final long LIVENESS_TAIL_MS = 3 * LivenessSettings.DEFAULT.checkIntervalMs();
     /** Failover figures are taken at this many channels with state. */
     private static final int FAILOVER_CHANNELS = 1000;
     /** What the failover tests give the scorers: a short session timeout; static membership is added per instance. */
@@ -446,6 +449,7 @@ class ScorerFaultsIT {
          */
         void finish(List<Scorer> scorers, String note) throws Exception {
             List<Input> inputs = load.stop();
+            long lastHeartbeat = load.lastHeartbeatTime();
             Ledger ledger = new Ledger(inputs);
             Map<Integer, Long> perPartition = ledger.offsetsPerPartition(Topics.TELEMETRY.name());
             Map<Integer, Long> ends = telemetryEnds();
@@ -469,8 +473,13 @@ class ScorerFaultsIT {
             double refSeconds = (System.nanoTime() - refStart) / 1e9;
 
             List<String> differing = ledger.differences(run, ref);
-            Map<String, Integer> transitions = Ledger.transitions(outcomes.phase(Boundary.start(), end).nodeStatus());
-            Map<String, Integer> refTransitions = Ledger.transitions(outcomes.phase(end, refEnd).nodeStatus());
+            // A fault is decided at a stream-time check at or after its deadline, and checks come every
+            // liveness.check.interval.ms of stream time from where each task's clock started: one whose
+            // deadline falls in the input's last intervals is decided in one run and not yet in another.
+            long comparedUntil = lastHeartbeat - LIVENESS_TAIL_MS;
+            Map<String, Integer> transitions = Ledger.transitions(outcomes.phase(Boundary.start(), end).nodeStatus(),
+                    comparedUntil);
+            Map<String, Integer> refTransitions = Ledger.transitions(outcomes.phase(end, refEnd).nodeStatus(), comparedUntil);
             int repeated = transitions.values().stream().mapToInt(n -> n - 1).sum();
             long faulted = refTransitions.keySet().stream().filter(t -> t.contains(" " + NodeLiveness.FAULTED + " ")).count();
 

@@ -137,6 +137,8 @@ final class TelemetryLoad implements AutoCloseable {
     private final AtomicInteger roundsSent = new AtomicInteger();
     private volatile double roundsPerSecond = Double.POSITIVE_INFINITY;
     private volatile boolean stopping;
+    /** The newest heartbeat time sent, for the tail a liveness comparison must leave out. */
+    private volatile long lastHeartbeatTime = Long.MIN_VALUE;
     private Thread thread;
 
     TelemetryLoad(String bootstrapServers, String registryUrl, Plan plan) {
@@ -219,6 +221,11 @@ final class TelemetryLoad implements AutoCloseable {
     }
 
     /** Stops after the round in progress, flushes, and returns every record written, by partition and offset. */
+    /** The newest heartbeat time sent so far; {@link Long#MIN_VALUE} before the first. */
+    long lastHeartbeatTime() {
+        return lastHeartbeatTime;
+    }
+
     List<Input> stop() throws InterruptedException {
         stopping = true;
         thread.join(TimeUnit.MINUTES.toMillis(6));
@@ -315,6 +322,7 @@ final class TelemetryLoad implements AutoCloseable {
             }
             String node = String.format("node-%02d", n);
             long time = plan.heartbeatTime(n, round);
+            lastHeartbeatTime = Math.max(lastHeartbeatTime, time);
             Heartbeat beat = Heartbeat.newBuilder().setNodeId(node).setTime(Instant.ofEpochMilli(time))
                     .setState(plan.heartbeatState(n, round)).setTarget(null).build();
             String topic = Topics.HEARTBEATS.name();

@@ -1,14 +1,12 @@
 package io.vigil.replay.prometheus;
 
 import com.sun.net.httpserver.HttpServer;
+import io.vigil.topology.it.ReadyProcess;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +28,6 @@ public final class PrometheusServer implements AutoCloseable {
     private final HttpServer target;
     private final Process process;
     private final int port;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     private PrometheusServer(HttpServer target, Process process, int port) {
         this.target = target;
@@ -84,22 +81,7 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     private void awaitReady() throws InterruptedException {
-        long deadline = System.nanoTime() + READY_LIMIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("prometheus exited with " + process.exitValue());
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(url() + "/-/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("prometheus was not ready within " + READY_LIMIT);
+        ReadyProcess.await(process, "prometheus", URI.create(url() + "/-/ready"), READY_LIMIT);
     }
 
     @Override
