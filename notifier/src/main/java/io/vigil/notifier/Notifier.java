@@ -1,6 +1,5 @@
 package io.vigil.notifier;
 
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vigil.avro.AnomalyEvent;
@@ -10,6 +9,7 @@ import io.vigil.avro.NodeStatus;
 import io.vigil.config.ConnectionCheck;
 import io.vigil.config.HostName;
 import io.vigil.config.Settings;
+import io.vigil.metrics.ProbeServer;
 import io.vigil.metrics.ServiceMeters;
 import io.vigil.notifier.alert.Transition;
 import io.vigil.notifier.receiver.Receiver;
@@ -33,12 +33,8 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -130,11 +126,13 @@ public final class Notifier implements AutoCloseable {
         ConnectionCheck.runOrExit(config.clients(), log);
         ServiceMeters serviceMeters = new ServiceMeters("notifier");
         Notifier notifier = new Notifier(config, serviceMeters.registry(), Clock.systemUTC());
-        HttpServer server = config.metricsPort() > 0 ? serve(config.metricsPort(), serviceMeters) : null;
+        // Liveness only: the notifier is idle between transitions, and a Kafka outage is waited out.
+        ProbeServer server = config.metricsPort() > 0 ? ProbeServer.start(config.metricsPort(), serviceMeters.registry(),
+                Map.of("/health", () -> new ProbeServer.Verdict(true, "ok"))) : null;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             notifier.close();
             if (server != null) {
-                server.stop(0);
+                server.close();
             }
             serviceMeters.close();
         }, "notifier-shutdown"));
@@ -330,26 +328,5 @@ public final class Notifier implements AutoCloseable {
         Stopped() {
             super(null, null, false, false);
         }
-    }
-
-    private static HttpServer serve(int port, ServiceMeters meters) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-        server.createContext("/metrics", exchange -> {
-            byte[] body = meters.registry().scrape().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.createContext("/health", exchange -> {
-            byte[] body = "ok\n".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
-        return server;
     }
 }

@@ -1,14 +1,14 @@
 package io.vigil.bridge;
 
 import io.micrometer.core.instrument.Counter;
+import io.vigil.avro.Heartbeat;
 import io.vigil.bridge.events.FanOutHub;
 import io.vigil.bridge.ingest.IngestHandler;
 import io.vigil.bridge.ingest.KafkaTelemetryWriter;
-import io.vigil.avro.Heartbeat;
 import io.vigil.bridge.kafka.Decoders;
-import io.vigil.bridge.kafka.HeartbeatWatch;
 import io.vigil.bridge.kafka.Feed;
 import io.vigil.bridge.kafka.FeedStatus;
+import io.vigil.bridge.kafka.HeartbeatWatch;
 import io.vigil.bridge.kafka.KafkaConsumers;
 import io.vigil.bridge.kafka.RecordDecoder;
 import io.vigil.bridge.resume.CatchUpReader;
@@ -18,8 +18,8 @@ import io.vigil.bridge.web.Health;
 import io.vigil.bridge.web.WebServer;
 import io.vigil.config.ConnectionCheck;
 import io.vigil.config.Settings;
-import io.vigil.schemas.serde.AvroSerde;
 import io.vigil.metrics.ServiceMeters;
+import io.vigil.schemas.serde.AvroSerde;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,11 +1,10 @@
 package io.vigil.topology;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vigil.config.ConnectionCheck;
 import io.vigil.config.Settings;
+import io.vigil.metrics.ProbeServer;
 import io.vigil.metrics.ServiceMeters;
 import io.vigil.topology.lifecycle.StreamsStateMeters;
 import io.vigil.topology.topics.TopicsCommand;
@@ -13,10 +12,8 @@ import io.vigil.topology.lifecycle.ScorerHealth;
 import io.vigil.topology.lifecycle.ThreadReplacements;
 import io.vigil.topology.scoring.lstm.LstmForwardPasses;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.CloseOptions;
@@ -80,7 +77,7 @@ public final class ScorerApp {
                 stopped.countDown();
             }
         });
-        HttpServer http = config.metricsPort() > 0
+        ProbeServer http = config.metricsPort() > 0
                 ? serve(config.metricsPort(), meters, ScorerHealth.of(streams)) : null;
 
         AtomicBoolean stopAsked = new AtomicBoolean();
@@ -90,7 +87,7 @@ public final class ScorerApp {
             close(streams, closeTimeout);
             streamsMetrics.close();
             if (http != null) {
-                http.stop(0);
+                http.close();
             }
             serviceMeters.close();
         }, "scorer-shutdown");
@@ -114,27 +111,15 @@ public final class ScorerApp {
                 .addKeyValue("timeoutMs", timeout.toMillis()).log();
     }
 
-    private static HttpServer serve(int port, PrometheusMeterRegistry meters, ScorerHealth health) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-        server.createContext("/metrics", exchange ->
-                respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", meters.scrape()));
-        server.createContext("/health", exchange -> probe(exchange, health.live()));
-        server.createContext("/ready", exchange -> probe(exchange, health.ready()));
-        server.start();
+    private static ProbeServer serve(int port, PrometheusMeterRegistry meters, ScorerHealth health) throws IOException {
+        ProbeServer server = ProbeServer.start(port, meters, Map.of(
+                "/health", () -> verdict(health.live()),
+                "/ready", () -> verdict(health.ready())));
         log.atInfo().setMessage("metrics and probes endpoint").addKeyValue("url", "http://localhost:" + port).log();
         return server;
     }
 
-    private static void probe(HttpExchange exchange, ScorerHealth.Verdict verdict) throws IOException {
-        respond(exchange, verdict.ok() ? 200 : 503, "text/plain; charset=utf-8", verdict.reason() + "\n");
-    }
-
-    private static void respond(HttpExchange exchange, int status, String type, String text) throws IOException {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
+    private static ProbeServer.Verdict verdict(ScorerHealth.Verdict v) {
+        return new ProbeServer.Verdict(v.ok(), v.reason());
     }
 }
