@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,9 +35,21 @@ public final class Npy {
     /** Column 0 of an array of {@code rows} x {@code columns} ({@code columns} is 1 for a 1-D array). */
     public record Column(int rows, int columns, double[] values) {}
 
+    /**
+     * Every column of an array of {@code rows} x {@code columns}: {@code columns[c][r]} is element
+     * {@code (r, c)}; a 1-D array is one column.
+     */
+    public record Table(int rows, double[][] columns) {}
+
     private Npy() {}
 
     public static Column readFirstColumn(Path file) {
+        Table table = read(file);
+        return new Column(table.rows(), table.columns().length, table.columns()[0]);
+    }
+
+    /** Every column: Telemanom's arrays are the value (column 0) and the command inputs beside it. */
+    public static Table read(Path file) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -48,7 +61,7 @@ public final class Npy {
         return parse(file, bytes);
     }
 
-    static Column parse(Path file, byte[] bytes) {
+    static Table parse(Path file, byte[] bytes) {
         if (bytes.length < 10 || !startsWithMagic(bytes)) {
             throw new DataFormatException(file, "not a .npy file (no \\x93NUMPY magic at byte 0)");
         }
@@ -114,13 +127,65 @@ public final class Npy {
                     + expected);
         }
         ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, (int) actual).slice().order(order);
-        double[] values = new double[(int) rows];
-        for (int r = 0; r < rows; r++) {
-            long element = fortran ? r : r * columns;
-            int offset = (int) (element * itemSize);
-            values[r] = itemSize == 8 ? data.getDouble(offset) : data.getFloat(offset);
+        double[][] table = new double[(int) columns][(int) rows];
+        for (int c = 0; c < columns; c++) {
+            double[] values = table[c];
+            for (int r = 0; r < rows; r++) {
+                long element = fortran ? r + c * rows : r * columns + c;
+                int offset = (int) (element * itemSize);
+                values[r] = itemSize == 8 ? data.getDouble(offset) : data.getFloat(offset);
+            }
         }
-        return new Column((int) rows, (int) columns, values);
+        return new Table((int) rows, table);
+    }
+
+    /**
+     * Writes {@code rows} as NumPy does for a 2-D float64 array in C order (format 1.0, the header
+     * padded to a multiple of 64 bytes), creating the file's directory.
+     */
+    public static Path write(Path file, double[][] rows) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            return Files.write(file, encode(1, rows));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** The bytes of {@code rows} as a 2-D array (C order, little-endian float64), format {@code major}. */
+    public static byte[] encode(int major, double[][] rows) {
+        int columns = rows.length == 0 ? 1 : rows[0].length;
+        String dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + rows.length + ", " + columns + "), }";
+        ByteBuffer data = ByteBuffer.allocate(rows.length * columns * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (double[] row : rows) {
+            if (row.length != columns) {
+                throw new IllegalArgumentException("rows of " + columns + " and " + row.length + " columns");
+            }
+            for (double v : row) {
+                data.putDouble(v);
+            }
+        }
+        byte[] header = header(dict, major);
+        byte[] all = Arrays.copyOf(header, header.length + data.capacity());
+        System.arraycopy(data.array(), 0, all, header.length, data.capacity());
+        return all;
+    }
+
+    /** The magic, version {@code major}.0, header length and the header dict, padded as NumPy pads it. */
+    public static byte[] header(String dict, int major) {
+        int prefix = major == 1 ? 10 : 12;
+        int total = prefix + dict.length() + 1;
+        int padded = (total + 63) / 64 * 64;
+        String text = dict + " ".repeat(padded - total) + "\n";
+        ByteBuffer b = ByteBuffer.allocate(prefix + text.length()).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(MAGIC).put((byte) major).put((byte) 0);
+        if (major == 1) {
+            b.putShort((short) text.length());
+        } else {
+            b.putInt(text.length());
+        }
+        b.put(text.getBytes(major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1));
+        return b.array();
     }
 
     private static boolean startsWithMagic(byte[] bytes) {

@@ -1,9 +1,6 @@
 package io.vigil.datasets;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -14,15 +11,7 @@ public final class NpyFiles {
 
     /** The bytes of {@code rows} as a 2-D array (C order, little-endian float64), format {@code major}. */
     public static byte[] npy(int major, double[][] rows) {
-        int columns = rows.length == 0 ? 1 : rows[0].length;
-        String dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + rows.length + ", " + columns + "), }";
-        ByteBuffer data = ByteBuffer.allocate(rows.length * columns * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        for (double[] row : rows) {
-            for (double v : row) {
-                data.putDouble(v);
-            }
-        }
-        return concat(header(dict, major), data.array());
+        return Npy.encode(major, rows);
     }
 
     /** Writes {@link #npy(int, double[][])} to {@code file}, creating its directory. */
@@ -35,21 +24,8 @@ public final class NpyFiles {
         return write(file, concat(header(dict, major), data));
     }
 
-    /** The magic, version, header length and the padded header dict. */
     public static byte[] header(String dict, int major) {
-        int prefix = major == 1 ? 10 : 12;
-        int total = prefix + dict.length() + 1;
-        int padded = (total + 63) / 64 * 64;
-        String text = dict + " ".repeat(padded - total) + "\n";
-        ByteBuffer b = ByteBuffer.allocate(prefix + text.length()).order(ByteOrder.LITTLE_ENDIAN);
-        b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) major).put((byte) 0);
-        if (major == 1) {
-            b.putShort((short) text.length());
-        } else {
-            b.putInt(text.length());
-        }
-        b.put(text.getBytes(StandardCharsets.ISO_8859_1));
-        return b.array();
+        return Npy.header(dict, major);
     }
 
     private static Path write(Path file, byte[] bytes) throws IOException {

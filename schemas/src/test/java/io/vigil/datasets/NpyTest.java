@@ -29,6 +29,26 @@ class NpyTest {
     }
 
     @Test
+    void readsEveryColumnInCAndFortranOrder() throws Exception {
+        double[][] rows = {{0.5, 1, 0}, {-0.25, 0, 1}, {1.0, 0, 0}, {2.0, 1, 1}};
+        Npy.Table c = Npy.read(Npy.write(dir.resolve("c.npy"), rows));
+        assertEquals(4, c.rows());
+        assertArrayEquals(new double[] {1, 0, 0, 1}, c.columns()[1]);
+        assertArrayEquals(new double[] {0, 1, 0, 1}, c.columns()[2]);
+        ByteBuffer fortran = ByteBuffer.allocate(4 * 3 * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (int col = 0; col < 3; col++) {
+            for (double[] row : rows) {
+                fortran.putDouble(row[col]);
+            }
+        }
+        Npy.Table f = Npy.read(NpyFiles.writeRaw(dir.resolve("f.npy"),
+                "{'descr': '<f8', 'fortran_order': True, 'shape': (4, 3), }", fortran.array(), 1));
+        for (int col = 0; col < 3; col++) {
+            assertArrayEquals(c.columns()[col], f.columns()[col], "column " + col);
+        }
+    }
+
+    @Test
     void readsOneDimensionalFortranAndFloat32Arrays() throws Exception {
         ByteBuffer f8 = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putDouble(1).putDouble(2).putDouble(3);
         Npy.Column flat = Npy.readFirstColumn(NpyFiles.writeRaw(dir.resolve("flat.npy"),

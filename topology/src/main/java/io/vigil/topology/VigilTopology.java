@@ -163,9 +163,12 @@ public final class VigilTopology {
         return topology;
     }
 
-    /** A point is scored when its value and event time are within the bounds. */
+    /** A point is scored when its value, its inputs and its event time are within the bounds. */
     private static RecordIntake.Rejection checkTelemetry(InputBounds bounds, TelemetryPoint point, long now) {
         RecordIntake.Rejection value = InputBounds.checkValue(point.getValue());
+        if (value == null) {
+            value = InputBounds.checkInputs(point.getInputs());
+        }
         return value != null ? value : bounds.checkTime(point.getEventTime().toEpochMilli(), now);
     }
 }

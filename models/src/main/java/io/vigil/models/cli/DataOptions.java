@@ -43,6 +43,11 @@ final class DataOptions {
                     + " dealt round-robin: shard I trains channels I, I + N, I + 2N, ...")
     int shardCount;
 
+    @Option(names = "--value-only",
+            description = "Leave out the channels' input features (telemanom's command columns): models of the value"
+                    + " alone, to compare with the models that take them.")
+    boolean valueOnly;
+
     List<ChannelData> load() {
         if (shardCount < 1 || shardIndex < 0 || shardIndex >= shardCount) {
             throw new IllegalArgumentException("shard " + shardIndex + " of " + shardCount + ": need 0 <= index < count");
@@ -52,7 +57,7 @@ final class DataOptions {
         all.sort(Comparator.comparing(ChannelData::channelId));
         List<ChannelData> mine = new ArrayList<>();
         for (int i = shardIndex; i < all.size(); i += shardCount) {
-            mine.add(all.get(i));
+            mine.add(valueOnly ? all.get(i).withoutInputs() : all.get(i));
         }
         return mine;
     }

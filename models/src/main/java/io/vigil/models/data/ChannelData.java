@@ -23,14 +23,29 @@ import java.util.Objects;
  * @param labels labeled anomalies of {@code test}, in order of {@code first}
  * @param notes things the loader decided that a user should know (skipped rows, a shortened training
  *     part), one sentence each
+ * @param inputs the input features beside the value, aligned with {@code train} and {@code test};
+ *     {@link InputColumns#NONE} for a channel of the value alone
  */
 public record ChannelData(String channelId, String source, double[] train, double[] test, long[] trainTimes,
-        long[] testTimes, List<LabelRange> labels, List<String> notes) {
+        long[] testTimes, List<LabelRange> labels, List<String> notes, InputColumns inputs) {
+
+    /** A channel of the value alone. */
+    public ChannelData(String channelId, String source, double[] train, double[] test, long[] trainTimes,
+                       long[] testTimes, List<LabelRange> labels, List<String> notes) {
+        this(channelId, source, train, test, trainTimes, testTimes, labels, notes, InputColumns.NONE);
+    }
 
     public ChannelData {
         Objects.requireNonNull(channelId, "channelId");
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(test, "test");
+        Objects.requireNonNull(inputs, "inputs");
+        for (int i = 0; i < inputs.count(); i++) {
+            if (inputs.train()[i].length != train.length || inputs.test()[i].length != test.length) {
+                throw new IllegalArgumentException(channelId + ": input '" + inputs.names().get(i)
+                        + "' and the values differ in length");
+            }
+        }
         if (channelId.isBlank()) {
             throw new IllegalArgumentException("a channel needs an id");
         }
@@ -49,13 +64,24 @@ public record ChannelData(String channelId, String source, double[] train, doubl
         source = source == null ? "" : source;
     }
 
+    /** The same channel without its input features, for a model of the value alone. */
+    public ChannelData withoutInputs() {
+        return new ChannelData(channelId, source, train, test, trainTimes, testTimes, labels, notes, InputColumns.NONE);
+    }
+
     /**
-     * SHA-256 (lower-case hex) of the training values as little-endian float64, exactly the bytes the
-     * model learned from before scaling: two releases with equal hashes saw the same data.
+     * SHA-256 (lower-case hex) of the training values as little-endian float64, then each input's
+     * training column the same way, exactly the numbers the model learned from before scaling: two
+     * releases with equal hashes saw the same data.
      */
     public String trainHash() {
-        ByteBuffer bytes = ByteBuffer.allocate(train.length * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bytes = ByteBuffer.allocate((1 + inputs.count()) * train.length * Double.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN);
         bytes.asDoubleBuffer().put(train);
+        for (int i = 0; i < inputs.count(); i++) {
+            bytes.position((1 + i) * train.length * Double.BYTES);
+            bytes.asDoubleBuffer().put(inputs.train()[i]);
+        }
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.array()));
         } catch (NoSuchAlgorithmException e) {
@@ -66,6 +92,6 @@ public record ChannelData(String channelId, String source, double[] train, doubl
     @Override
     public String toString() {
         return "ChannelData[" + channelId + ", " + source + ", train " + train.length + ", test " + test.length
-                + ", labels " + labels.size() + "]";
+                + ", labels " + labels.size() + (inputs.count() > 0 ? ", inputs " + inputs.count() : "") + "]";
     }
 }

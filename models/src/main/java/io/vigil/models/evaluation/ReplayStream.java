@@ -13,8 +13,14 @@ import io.vigil.models.data.ChannelData;
  * @param times event times (epoch ms), strictly increasing; one minute apart where the layout has
  *     indices only
  * @param testOffset index of the first test point
+ * @param inputs {@code [input][point]}: the input features each point carries beside its value, none
+ *     for a channel of the value alone
  */
-public record ReplayStream(long[] times, double[] values, int testOffset) {
+public record ReplayStream(long[] times, double[] values, int testOffset, double[][] inputs) {
+
+    public ReplayStream(long[] times, double[] values, int testOffset) {
+        this(times, values, testOffset, new double[0][]);
+    }
 
     /** Where index-only series are placed in time: 2020-01-01T00:00:00Z, one point a minute. */
     static final long SYNTHETIC_START = 1_577_836_800_000L;
@@ -27,13 +33,29 @@ public record ReplayStream(long[] times, double[] values, int testOffset) {
         int n = offset + c.test().length;
         long[] times = new long[n];
         double[] values = new double[n];
+        double[][] inputs = new double[c.inputs().count()][n];
         for (int i = 0; i < n; i++) {
             boolean train = i < offset;
             values[i] = train ? c.train()[i] : c.test()[i - offset];
+            for (int k = 0; k < inputs.length; k++) {
+                inputs[k][i] = train ? c.inputs().train()[k][i] : c.inputs().test()[k][i - offset];
+            }
             long[] source = train ? c.trainTimes() : c.testTimes();
             times[i] = source != null ? source[train ? i : i - offset] : SYNTHETIC_START + i * SYNTHETIC_STEP;
         }
-        return new ReplayStream(times, values, offset);
+        return new ReplayStream(times, values, offset, inputs);
+    }
+
+    /** The input features of point {@code i}, in the order a {@code TelemetryPoint} carries them. */
+    public java.util.List<Double> inputsAt(int i) {
+        if (inputs.length == 0) {
+            return java.util.List.of();
+        }
+        Double[] at = new Double[inputs.length];
+        for (int k = 0; k < inputs.length; k++) {
+            at[k] = inputs[k][i];
+        }
+        return java.util.Arrays.asList(at);
     }
 
     public int size() {

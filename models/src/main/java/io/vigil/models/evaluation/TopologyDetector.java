@@ -137,7 +137,7 @@ public final class TopologyDetector implements io.vigil.models.evaluation.Detect
             for (int i = 0; i < stream.size(); i++) {
                 TelemetryPoint point = TelemetryPoint.newBuilder().setChannelId(channel.channelId())
                         .setSource("evaluate").setEventTime(Instant.ofEpochMilli(stream.times()[i]))
-                        .setValue(stream.values()[i]).build();
+                        .setValue(stream.values()[i]).setInputs(stream.inputsAt(i)).build();
                 if ((i & 1023) == 0 && Thread.currentThread().isInterrupted()) {
                     throw new IllegalStateException(channel.channelId() + ": evaluation interrupted");
                 }

@@ -73,6 +73,7 @@ public final class CandidateFiles {
                 .setArchitecture(m.export().architecture())
                 .setParameters(m.export().parameterBuffer())
                 .setScaling(m.bounds())
+                .setInputs(m.inputs())
                 .setSettings(TelemanomSettings.newBuilder().setLS(c.sequenceLength()).build())
                 .setTrainingInfo(new LinkedHashMap<>(info))
                 .setMetrics(metrics)

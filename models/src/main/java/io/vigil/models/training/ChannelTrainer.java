@@ -1,10 +1,15 @@
 package io.vigil.models.training;
 
+import io.vigil.avro.LstmArchitecture;
+import io.vigil.avro.ModelInput;
 import io.vigil.avro.ScalingBounds;
 import io.vigil.models.data.ChannelData;
+import io.vigil.models.data.InputColumns;
 import io.vigil.models.export.ParameterExport;
 import io.vigil.models.network.TelemanomNetwork;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -16,7 +21,10 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Trains one channel's forecaster on its nominal training series: Telemanom's network
  * ({@link TelemanomNetwork}), one step ahead, on values scaled with bounds fixed from the training
- * series ({@link Scaling}), or given by the operator for channels like it ({@link ScalingRules}). The
+ * series ({@link Scaling}), or given by the operator for channels like it ({@link ScalingRules}). A
+ * channel with input features ({@link InputColumns}) is fed each step's value and inputs, each input
+ * scaled with bounds learned from its training column, and forecasts the next value: the network
+ * takes {@code 1 + inputs} features, whatever the configured architecture's input size. The
  * last {@code validationFraction} of the series is held out; after every epoch the {@link Validation}
  * loss decides early stopping (patience, min delta), and the best epoch's parameters are kept (Telemanom kept the last epoch's; keeping the best is never worse on validation).
  *
@@ -49,8 +57,8 @@ public final class ChannelTrainer {
      */
     public static TrainedModel train(ChannelData data, TrainingConfig config, EpochListener listener) {
         long started = System.nanoTime();
-        if (config.architecture().getOutputSize() != 1 || config.architecture().getInputSize() != 1) {
-            throw new IllegalArgumentException("the trainer fits one-value-in, one-step-ahead-out forecasters; "
+        if (config.architecture().getOutputSize() != 1) {
+            throw new IllegalArgumentException("the trainer fits one-step-ahead forecasters of one output; "
                     + "architecture " + config.architecture() + " is not one");
         }
         double[] train = data.train();
@@ -65,10 +73,16 @@ public final class ChannelTrainer {
                     config.validationFraction() * 100, fitPoints, neededFit));
         }
         ScalingBounds bounds = config.scaling().boundsFor(data.channelId(), train);
-        float[] scaled = Scaling.apply(bounds, train);
-        float[] fit = Arrays.copyOf(scaled, fitPoints);
+        List<ModelInput> inputs = inputs(data.inputs());
+        float[][] scaled = features(data, bounds, inputs);
+        float[][] fit = new float[scaled.length][];
+        for (int f = 0; f < scaled.length; f++) {
+            fit[f] = Arrays.copyOf(scaled[f], fitPoints);
+        }
 
-        MultiLayerNetwork network = TelemanomNetwork.create(config.architecture(), config.learningRate(), config.seed());
+        LstmArchitecture architecture = LstmArchitecture.newBuilder(config.architecture())
+                .setInputSize(1 + inputs.size()).build();
+        MultiLayerNetwork network = TelemanomNetwork.create(architecture, config.learningRate(), config.seed());
         Validation validation = new Validation(scaled, fitPoints, config.sequenceLength(), config.sequenceLength());
         SplittableRandom random = new SplittableRandom(config.seed() ^ data.channelId().hashCode());
         EpochRunner runner = config.scheme() == Scheme.TBPTT
@@ -113,8 +127,42 @@ public final class ChannelTrainer {
         network.rnnClearPreviousState();
         ParameterExport.Export export = ParameterExport.export(network);
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new TrainedModel(data.channelId(), data.source(), config, network, export, bounds, epoch, bestEpoch, best,
+        return new TrainedModel(data.channelId(), data.source(), config, network, export, bounds, inputs, epoch, bestEpoch, best,
                 Arrays.copyOf(history, epoch + 1), n, fitPoints, runner.sequences(), seconds, data.trainHash());
+    }
+
+    /** Each input with the bounds its training column fixes, as the release records it. */
+    static List<ModelInput> inputs(InputColumns columns) {
+        List<ModelInput> inputs = new ArrayList<>(columns.count());
+        for (int i = 0; i < columns.count(); i++) {
+            inputs.add(ModelInput.newBuilder().setName(columns.names().get(i))
+                    .setScaling(Scaling.fit(columns.train()[i])).build());
+        }
+        return inputs;
+    }
+
+    /**
+     * The network's inputs over the training series, scaled: {@code [feature][point]}, feature 0 the
+     * value, feature 1 + i input i.
+     */
+    static float[][] features(ChannelData data, ScalingBounds value, List<ModelInput> inputs) {
+        float[][] features = new float[1 + inputs.size()][];
+        features[0] = Scaling.apply(value, data.train());
+        for (int i = 0; i < inputs.size(); i++) {
+            features[1 + i] = Scaling.apply(inputs.get(i).getScaling(), data.inputs().train()[i]);
+        }
+        return features;
+    }
+
+    /**
+     * Copies {@code length} steps of every feature from {@code from} into {@code x}, laid out as DL4J's
+     * {@code [batch, features, time]} in 'c' order at batch row {@code row}.
+     */
+    static void copySteps(float[][] features, int from, float[] x, int row, int length) {
+        int width = features.length;
+        for (int f = 0; f < width; f++) {
+            System.arraycopy(features[f], from, x, (row * width + f) * length, length);
+        }
     }
 
     /** Chunk count of the tBPTT scheme for {@code steps} one-step pairs. */
@@ -140,16 +188,17 @@ public final class ChannelTrainer {
      */
     private static final class TbpttEpochs implements EpochRunner {
         private final MultiLayerNetwork network;
-        private final float[] fit;
+        /** [feature][point]: feature 0 the value, the target one step ahead. */
+        private final float[][] fit;
         private final int chunks;
         private final int lS;
         private final SplittableRandom random;
 
-        TbpttEpochs(MultiLayerNetwork network, float[] fit, TrainingConfig config, SplittableRandom random) {
+        TbpttEpochs(MultiLayerNetwork network, float[][] fit, TrainingConfig config, SplittableRandom random) {
             this.network = network;
             this.fit = fit;
             this.lS = config.sequenceLength();
-            this.chunks = chunksFor(fit.length - 1, config);
+            this.chunks = chunksFor(fit[0].length - 1, config);
             this.random = random;
             MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
             conf.setBackpropType(BackpropType.TruncatedBPTT);
@@ -159,18 +208,18 @@ public final class ChannelTrainer {
 
         @Override
         public void epoch() {
-            int steps = fit.length - 1;
+            int steps = fit[0].length - 1;
             int maxOffset = Math.min(lS, steps / (2 * chunks));
             int offset = maxOffset > 0 ? random.nextInt(maxOffset) : 0;
             int length = (steps - offset) / chunks;
-            float[] x = new float[chunks * length];
+            float[] x = new float[chunks * fit.length * length];
             float[] y = new float[chunks * length];
             for (int k = 0; k < chunks; k++) {
                 int from = offset + k * length;
-                System.arraycopy(fit, from, x, k * length, length);
-                System.arraycopy(fit, from + 1, y, k * length, length);
+                copySteps(fit, from, x, k, length);
+                System.arraycopy(fit[0], from + 1, y, k * length, length);
             }
-            INDArray features = Nd4j.create(x, new long[] {chunks, 1, length}, 'c');
+            INDArray features = Nd4j.create(x, new long[] {chunks, fit.length, length}, 'c');
             INDArray labels = Nd4j.create(y, new long[] {chunks, 1, length}, 'c');
             network.fit(new DataSet(features, labels));
         }
@@ -187,18 +236,19 @@ public final class ChannelTrainer {
      */
     private static final class WindowEpochs implements EpochRunner {
         private final MultiLayerNetwork network;
-        private final float[] fit;
+        /** [feature][point], as in {@link TbpttEpochs}. */
+        private final float[][] fit;
         private final int lS;
         private final int batch;
         private final int[] order;
         private final SplittableRandom random;
 
-        WindowEpochs(MultiLayerNetwork network, float[] fit, TrainingConfig config, SplittableRandom random) {
+        WindowEpochs(MultiLayerNetwork network, float[][] fit, TrainingConfig config, SplittableRandom random) {
             this.network = network;
             this.fit = fit;
             this.lS = config.sequenceLength();
             this.batch = config.batchSize();
-            this.order = new int[fit.length - lS];
+            this.order = new int[fit[0].length - lS];
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
             }
@@ -215,16 +265,16 @@ public final class ChannelTrainer {
             }
             for (int from = 0; from < order.length; from += batch) {
                 int b = Math.min(batch, order.length - from);
-                float[] x = new float[b * lS];
+                float[] x = new float[b * fit.length * lS];
                 float[] y = new float[b * lS];
                 float[] mask = new float[b * lS];
                 for (int k = 0; k < b; k++) {
                     int start = order[from + k];
-                    System.arraycopy(fit, start, x, k * lS, lS);
-                    y[k * lS + lS - 1] = fit[start + lS];
+                    copySteps(fit, start, x, k, lS);
+                    y[k * lS + lS - 1] = fit[0][start + lS];
                     mask[k * lS + lS - 1] = 1;
                 }
-                network.fit(new DataSet(Nd4j.create(x, new long[] {b, 1, lS}, 'c'), Nd4j.create(y, new long[] {b, 1, lS}, 'c'),
+                network.fit(new DataSet(Nd4j.create(x, new long[] {b, fit.length, lS}, 'c'), Nd4j.create(y, new long[] {b, 1, lS}, 'c'),
                         null, Nd4j.create(mask, new long[] {b, lS}, 'c')));
             }
         }

@@ -1,10 +1,11 @@
 package io.vigil.models.training;
 
 import io.vigil.avro.ScalingBounds;
+import io.vigil.topology.release.ScaleRange;
 
 /**
  * Min-max scaling to [-1, 1] with bounds fixed from a channel's training series and released with its
- * model, so the scorer scales live values exactly as training did. Test or live data never moves the
+ * model, so the scorer scales live values exactly as training did (one formula, {@link ScaleRange}). Test or live data never moves the
  * bounds (Telemanom's users were bitten by scaling with test statistics). Values outside the training
  * range map outside [-1, 1]; nothing is clipped, so an excursion shows as a large forecast error.
  */
@@ -37,14 +38,14 @@ public final class Scaling {
         return ScalingBounds.newBuilder().setMin(min).setMax(max).build();
     }
 
-    /** {@code 2 (x - min) / (max - min) - 1}, in double precision. */
+    /** {@code 2 (x - min) / (max - min) - 1}, in double precision: the scorer's rule ({@link ScaleRange}). */
     public static double scale(ScalingBounds bounds, double x) {
-        return 2 * (x - bounds.getMin()) / (bounds.getMax() - bounds.getMin()) - 1;
+        return ScaleRange.of(bounds).scale(x);
     }
 
     /** The inverse of {@link #scale}. */
     public static double unscale(ScalingBounds bounds, double y) {
-        return (y + 1) / 2 * (bounds.getMax() - bounds.getMin()) + bounds.getMin();
+        return ScaleRange.of(bounds).unscale(y);
     }
 
     /** Every value scaled, as the float32 the network computes in. */

@@ -36,7 +36,7 @@ public final class SchemeComparison {
                 out.flush();
                 epochStart[0] = now;
             });
-            float[] scaled = Scaling.apply(model.bounds(), data.train());
+            float[][] scaled = ChannelTrainer.features(data, model.bounds(), model.inputs());
             double windowed = new Validation(scaled, model.fitPoints(), config.sequenceLength(), 1).loss(model.network());
             Run run = new Run(label, model, model.seconds() / Math.max(1, model.epochs()), windowed,
                     MemoryBudget.peakRssBytes());

@@ -1,7 +1,9 @@
 package io.vigil.models.training;
 
+import io.vigil.avro.ModelInput;
 import io.vigil.avro.ScalingBounds;
 import io.vigil.models.export.ParameterExport;
+import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -9,7 +11,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  *
  * @param network the network with the best epoch's parameters (not thread-safe)
  * @param export its parameters as a release carries them
- * @param bounds input scaling fixed from the training series
+ * @param bounds the value's scaling, fixed from the training series or by the operator
+ * @param inputs the input features the network takes beside the value, with their scaling
  * @param epochs epochs run (early stopping may end before the budget)
  * @param bestEpoch the epoch whose parameters were kept (1-based)
  * @param valLoss the validation loss of those parameters: mean squared one-step error per point, scaled units
@@ -21,7 +24,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * @param dataHash SHA-256 of the training series (see {@link io.vigil.models.data.ChannelData#trainHash()})
  */
 public record TrainedModel(String channelId, String source, TrainingConfig config, MultiLayerNetwork network,
-        ParameterExport.Export export, ScalingBounds bounds, int epochs, int bestEpoch, double valLoss,
+        ParameterExport.Export export, ScalingBounds bounds, List<ModelInput> inputs, int epochs, int bestEpoch, double valLoss,
         double[] valHistory, int trainPoints, int fitPoints, int chunks, double seconds, String dataHash) {
 
     /** Seconds per 1,000 training points. */

@@ -31,6 +31,16 @@ final class Validation {
      * @param warmUp values fed before each piece's first target
      */
     Validation(float[] series, int firstTarget, int warmUp, int pieceLength) {
+        this(new float[][] {series}, firstTarget, warmUp, pieceLength);
+    }
+
+    /**
+     * @param features the scaled training series, {@code [feature][point]}: feature 0 the value, whose
+     *     next step is the target, and the input features fed beside it
+     */
+    Validation(float[][] features, int firstTarget, int warmUp, int pieceLength) {
+        float[] series = features[0];
+        int width = features.length;
         if (firstTarget < 1 || firstTarget >= series.length) {
             throw new IllegalArgumentException("validation needs at least one value before and one after the split");
         }
@@ -38,7 +48,7 @@ final class Validation {
         this.pieces = (targetsTotal + pieceLength - 1) / pieceLength;
         int warm = Math.min(warmUp, firstTarget - 1);
         this.length = warm + Math.min(pieceLength, targetsTotal);
-        float[] x = new float[pieces * length];
+        float[] x = new float[pieces * width * length];
         this.targets = new float[pieces * length];
         this.scored = new boolean[pieces * length];
         int counted = 0;
@@ -50,7 +60,9 @@ final class Validation {
                 if (target >= series.length) {
                     break; // padding: input 0, not scored
                 }
-                x[p * length + t] = series[target - 1];
+                for (int f = 0; f < width; f++) {
+                    x[(p * width + f) * length + t] = features[f][target - 1];
+                }
                 targets[p * length + t] = series[target];
                 if (target >= firstOfPiece) {
                     scored[p * length + t] = true;
@@ -59,8 +71,8 @@ final class Validation {
             }
         }
         this.count = counted;
-        // [pieces, 1, length] in 'c' order: piece p, step t at p * length + t.
-        this.features = Nd4j.create(x, new long[] {pieces, 1, length}, 'c');
+        // [pieces, features, length] in 'c' order: piece p, feature f, step t at (p * width + f) * length + t.
+        this.features = Nd4j.create(x, new long[] {pieces, width, length}, 'c');
     }
 
     /** Mean squared error per scored value. */

@@ -60,6 +60,34 @@ class ForwardPassParityTest {
     }
 
     /**
+     * Telemanom's layouts: the value and 24 (SMAP) or 54 (MSL) one-hot command flags, fed as the
+     * scorer feeds them, one step at a time beside the value.
+     */
+    @Test
+    void commandInputsOfTelemanomsWidthsMatchToo() {
+        float[] series = NabSeries.machineTemperature(3_000);
+        for (int inputSize : new int[] {25, 55}) {
+            LstmArchitecture shape = LstmArchitecture.newBuilder(TelemanomNetwork.defaultArchitecture())
+                    .setInputSize(inputSize).build();
+            MultiLayerNetwork network = perturbed(TelemanomNetwork.create(shape, 1e-3, inputSize), 9);
+            float[][] commands = new float[series.length][inputSize - 1];
+            for (int t = 0; t < series.length; t++) {
+                // A command now and then, held for a while, sometimes two at once.
+                int k = (t / 37) % (inputSize - 1);
+                if ((t / 37) % 3 != 0) {
+                    commands[t][k] = 1f;
+                }
+                if (t % 101 < 20) {
+                    commands[t][(k * 7 + 3) % (inputSize - 1)] = 1f;
+                }
+            }
+            Errors errors = compare(inputSize + "->2x80", network, series, commands, 500);
+            assertTrue(errors.scalar <= EXACT && errors.vector <= EXACT && errors.state <= EXACT, errors.toString());
+            assertTrue(errors.halfScalar <= HALF && errors.halfVector <= HALF, errors.toString());
+        }
+    }
+
+    /**
      * Xavier initialisation leaves every bias 0 but the forget gate's 1, so a reader that swapped the
      * candidate, output and input bias blocks would still agree with DL4J: noise makes every bias
      * distinct. The weights keep their initialisation: noise there too (std 0.2) made the 2x80
@@ -85,6 +113,12 @@ class ForwardPassParityTest {
     }
 
     private static Errors compare(String shape, MultiLayerNetwork network, float[] series, int stateCheckEvery) {
+        return compare(shape, network, series, new float[series.length][0], stateCheckEvery);
+    }
+
+    /** @param inputs {@code [step][input]}: what is fed beside the value at each step */
+    private static Errors compare(String shape, MultiLayerNetwork network, float[] series, float[][] inputs,
+                                  int stateCheckEvery) {
         ParameterExport.Export export = ParameterExport.export(network);
         assertEquals(ParameterExport.sha256Hex(export.parameters()), export.checksum());
         LstmArchitecture a = export.architecture();
@@ -102,11 +136,15 @@ class ForwardPassParityTest {
         network.rnnClearPreviousState();
         for (int t = 0; t < series.length; t++) {
             float x = series[t];
-            float expected = network.rnnTimeStep(Nd4j.create(new float[] {x}, new long[] {1, 1, 1})).getFloat(0);
-            max[0] = Math.max(max[0], Math.abs(scalar.step(exact, scalarState, x) - expected));
-            max[1] = Math.max(max[1], Math.abs(vector.step(exact, vectorState, x) - expected));
-            max[3] = Math.max(max[3], Math.abs(scalar.step(half, halfScalarState, x) - expected));
-            max[4] = Math.max(max[4], Math.abs(vector.step(half, halfVectorState, x) - expected));
+            float[] in = inputs[t];
+            float[] features = new float[1 + in.length];
+            features[0] = x;
+            System.arraycopy(in, 0, features, 1, in.length);
+            float expected = network.rnnTimeStep(Nd4j.create(features, new long[] {1, features.length, 1})).getFloat(0);
+            max[0] = Math.max(max[0], Math.abs(scalar.step(exact, scalarState, x, in) - expected));
+            max[1] = Math.max(max[1], Math.abs(vector.step(exact, vectorState, x, in) - expected));
+            max[3] = Math.max(max[3], Math.abs(scalar.step(half, halfScalarState, x, in) - expected));
+            max[4] = Math.max(max[4], Math.abs(vector.step(half, halfVectorState, x, in) - expected));
             if ((t + 1) % stateCheckEvery == 0) {
                 max[2] = Math.max(max[2], Math.max(stateError(network, scalarState), stateError(network, vectorState)));
             }

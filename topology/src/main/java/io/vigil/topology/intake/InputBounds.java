@@ -1,6 +1,7 @@
 package io.vigil.topology.intake;
 
 import io.vigil.avro.DeadLetterReason;
+import java.util.List;
 
 /**
  * How far an accepted record may stray, one rule for telemetry and heartbeats. Without bounds a single
@@ -17,7 +18,9 @@ import io.vigil.avro.DeadLetterReason;
  *       its own times), else TIME_TOO_OLD;</li>
  *   <li>ids (record keys) are 1 to {@code maxIdBytes} bytes of valid UTF-8, else INVALID_KEY;</li>
  *   <li>a value's magnitude is at most {@link #MAX_MAGNITUDE}, else VALUE_OUT_OF_RANGE: the squares of
- *       differences of two such values stay finite, so no detector's running statistics can overflow.</li>
+ *       differences of two such values stay finite, so no detector's running statistics can overflow;</li>
+ *   <li>a point carries at most {@link #MAX_INPUTS} input features, each finite and bounded like a
+ *       value, else INVALID_VALUE / VALUE_OUT_OF_RANGE.</li>
  * </ul>
  *
  * @param maxAheadMs how far ahead of the wall clock an event time may be, 0 for no limit
@@ -32,6 +35,9 @@ public record InputBounds(long maxAheadMs, long maxAgeMs, int maxIdBytes) {
     public static final long LATEST = 253_402_300_799_999L;
     /** 2^510: the difference of two accepted values squares to at most 2^1022, below Double.MAX_VALUE. */
     public static final double MAX_MAGNITUDE = 0x1p510;
+
+    /** Input features a point may carry: Telemanom's widest arrays (MSL) have 54 beside the value. */
+    public static final int MAX_INPUTS = 256;
 
     public static final InputBounds DEFAULT = new InputBounds(10 * 60_000L, 0, 512);
 
@@ -65,12 +71,31 @@ public record InputBounds(long maxAheadMs, long maxAgeMs, int maxIdBytes) {
 
     /** The rejection of a measured value, or null when it can be scored. */
     public static RecordIntake.Rejection checkValue(double value) {
+        return checkNumber("value", value);
+    }
+
+    /** The rejection of a point's input features, or null when they can be scored. */
+    public static RecordIntake.Rejection checkInputs(List<Double> inputs) {
+        if (inputs.size() > MAX_INPUTS) {
+            return new RecordIntake.Rejection(DeadLetterReason.INVALID_VALUE, "the point carries " + inputs.size()
+                    + " input features; at most " + MAX_INPUTS + " are accepted");
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            RecordIntake.Rejection r = checkNumber("input " + i, inputs.get(i));
+            if (r != null) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private static RecordIntake.Rejection checkNumber(String what, double value) {
         if (!Double.isFinite(value)) {
-            return new RecordIntake.Rejection(DeadLetterReason.INVALID_VALUE, "value is " + value);
+            return new RecordIntake.Rejection(DeadLetterReason.INVALID_VALUE, what + " is " + value);
         }
         if (Math.abs(value) > MAX_MAGNITUDE) {
             return new RecordIntake.Rejection(DeadLetterReason.VALUE_OUT_OF_RANGE,
-                    "value " + value + " exceeds the largest magnitude scored, 2^510 (" + MAX_MAGNITUDE + ")");
+                    what + " " + value + " exceeds the largest magnitude scored, 2^510 (" + MAX_MAGNITUDE + ")");
         }
         return null;
     }

@@ -4,6 +4,8 @@ import io.vigil.avro.LstmArchitecture;
 import io.vigil.topology.scoring.telemanom.ThresholdSettings;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Everything about a channel's champion except its weights: small enough to read on every point, so
@@ -13,22 +15,17 @@ import java.nio.charset.StandardCharsets;
  * @param version the release's version; with the checksum it identifies the weights
  * @param checksum SHA-256 of the parameter bytes, lower-case hex, as verified on release
  * @param architecture the network's shape
- * @param scaleMin training value mapped to -1
- * @param scaleMax training value mapped to +1
+ * @param scaling how the value is scaled to the network and its forecast back
+ * @param inputs how each input feature is scaled, in the order points carry them; empty for a model
+ *     of the value alone ({@code architecture.inputSize == 1 + inputs.size()})
  * @param settings how this model's errors are thresholded
  * @param releasedAt when the release was made, epoch milliseconds
  */
-public record ModelDescriptor(int version, String checksum, LstmArchitecture architecture, double scaleMin,
-                              double scaleMax, ThresholdSettings settings, long releasedAt) {
+public record ModelDescriptor(int version, String checksum, LstmArchitecture architecture, ScaleRange scaling,
+                              List<ScaleRange> inputs, ThresholdSettings settings, long releasedAt) {
 
-    /** Min-max scaling to [-1, 1] with the training bounds; values outside them are not clipped. */
-    public double scale(double value) {
-        return 2 * (value - scaleMin) / (scaleMax - scaleMin) - 1;
-    }
-
-    /** The inverse of {@link #scale}: a forecast back in the channel's units. */
-    public double unscale(double scaled) {
-        return scaleMin + (scaled + 1) * (scaleMax - scaleMin) / 2;
+    public ModelDescriptor {
+        inputs = List.copyOf(inputs);
     }
 
     /**
@@ -40,48 +37,71 @@ public record ModelDescriptor(int version, String checksum, LstmArchitecture arc
         return Math.max(1, settings.lS());
     }
 
+    /** Without inputs, written before models took input features; still read from restored stores. */
     private static final byte FORMAT_V1 = 1;
+    /** V1's fields, then the input count and each input's min and max. */
+    private static final byte FORMAT_V2 = 2;
 
-    /** The store's binary form: a format byte, then the fields in order (about 180 bytes). */
+    /** The store's binary form: a format byte, then the fields in order (about 180 bytes, 16 more per input). */
     public byte[] toBytes() {
         byte[] sum = checksum.getBytes(StandardCharsets.UTF_8);
         ThresholdSettings s = settings;
         LstmArchitecture a = architecture;
-        return ByteBuffer.allocate(1 + 4 + 4 + sum.length + 4 * 4 + 2 * 8 + 4 * 4 + 2 * 8 + 8)
-                .put(FORMAT_V1)
+        ByteBuffer out = ByteBuffer.allocate(1 + 4 + 4 + sum.length + 4 * 4 + 2 * 8 + 4 * 4 + 2 * 8 + 8
+                        + 4 + inputs.size() * 2 * 8)
+                .put(FORMAT_V2)
                 .putInt(version)
                 .putInt(sum.length).put(sum)
                 .putInt(a.getInputSize()).putInt(a.getLayers()).putInt(a.getUnits()).putInt(a.getOutputSize())
-                .putDouble(scaleMin).putDouble(scaleMax)
+                .putDouble(scaling.min()).putDouble(scaling.max())
                 .putInt(s.batchSize()).putInt(s.windowSize()).putInt(s.errorBuffer()).putInt(s.lS())
                 .putDouble(s.smoothingPerc()).putDouble(s.pruneP())
                 .putLong(releasedAt)
-                .array();
+                .putInt(inputs.size());
+        for (ScaleRange input : inputs) {
+            out.putDouble(input.min()).putDouble(input.max());
+        }
+        return out.array();
     }
 
     /**
-     * Reads {@link #toBytes()}'s form.
+     * Reads {@link #toBytes()}'s form, or version 1's.
      *
-     * @throws IllegalArgumentException if the bytes are not a version-1 descriptor
+     * @throws IllegalArgumentException if the bytes are not a version-1 or version-2 descriptor
      */
     public static ModelDescriptor fromBytes(byte[] bytes) {
         try {
             ByteBuffer b = ByteBuffer.wrap(bytes);
-            if (b.get() != FORMAT_V1) {
-                throw new IllegalArgumentException("format " + bytes[0]);
+            byte format = b.get();
+            if (format != FORMAT_V1 && format != FORMAT_V2) {
+                throw new IllegalArgumentException("format " + format);
             }
             int version = b.getInt();
             byte[] sum = new byte[b.getInt()];
             b.get(sum);
             LstmArchitecture a = new LstmArchitecture(b.getInt(), b.getInt(), b.getInt(), b.getInt());
-            double min = b.getDouble();
-            double max = b.getDouble();
+            ScaleRange scaling = new ScaleRange(b.getDouble(), b.getDouble());
             int batch = b.getInt();
             int window = b.getInt();
             int buffer = b.getInt();
             int lS = b.getInt();
             ThresholdSettings s = new ThresholdSettings(batch, window, b.getDouble(), buffer, b.getDouble(), lS);
-            return new ModelDescriptor(version, new String(sum, StandardCharsets.UTF_8), a, min, max, s, b.getLong());
+            long releasedAt = b.getLong();
+            List<ScaleRange> inputs = new ArrayList<>();
+            if (format == FORMAT_V2) {
+                int count = b.getInt();
+                if (count < 0 || count > b.remaining() / 16) {
+                    throw new IllegalArgumentException(count + " inputs");
+                }
+                for (int i = 0; i < count; i++) {
+                    inputs.add(new ScaleRange(b.getDouble(), b.getDouble()));
+                }
+            }
+            if (b.hasRemaining()) {
+                throw new IllegalArgumentException(b.remaining() + " trailing bytes");
+            }
+            return new ModelDescriptor(version, new String(sum, StandardCharsets.UTF_8), a, scaling, inputs, s,
+                    releasedAt);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("unreadable model descriptor (" + bytes.length + " bytes)", e);
         }

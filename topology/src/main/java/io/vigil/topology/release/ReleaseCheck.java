@@ -1,6 +1,7 @@
 package io.vigil.topology.release;
 
 import io.vigil.avro.LstmArchitecture;
+import io.vigil.avro.ModelInput;
 import io.vigil.avro.ModelRelease;
 import io.vigil.avro.ScalingBounds;
 import io.vigil.avro.TelemanomSettings;
@@ -9,7 +10,9 @@ import io.vigil.topology.scoring.telemanom.ThresholdSettings;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Decides whether a release, on its own, is a model the scorer can run; whether it may replace the
@@ -20,9 +23,11 @@ import java.util.HexFormat;
  *       topic any other record of the channel would replace the champion); an archived version,
  *       alias unset, written there by mistake must not become the model;</li>
  *   <li>the SHA-256 of {@code parameters} equals {@code checksum} (hex, either case);</li>
- *   <li>{@link LstmParameters} reads the parameters for the architecture: byte count, finite values,
- *       and one input feature, because the scorer feeds the value alone;</li>
- *   <li>the scaling bounds are finite with {@code max > min};</li>
+ *   <li>{@link LstmParameters} reads the parameters for the architecture: byte count, finite values;</li>
+ *   <li>the network takes the value and the release's inputs: {@code inputSize == 1 + inputs}, since
+ *       the scorer feeds exactly those;</li>
+ *   <li>the value's and every input's scaling bounds are {@link ScaleRange#usable()}: finite with
+ *       {@code max > min};</li>
  *   <li>the threshold settings are valid {@link ThresholdSettings} with at least two batches per
  *       window, so the batch before the newest one is still in the window when its indices are
  *       turned into event times.</li>
@@ -57,8 +62,9 @@ public final class ReleaseCheck {
                     + actual);
         }
         LstmArchitecture architecture = release.getArchitecture();
-        if (architecture.getInputSize() != 1) {
-            throw new BadRelease("the scorer feeds one value per step, the model takes " + architecture.getInputSize());
+        if (architecture.getInputSize() != 1 + release.getInputs().size()) {
+            throw new BadRelease("the network takes " + architecture.getInputSize() + " features per step, but the"
+                    + " release names " + release.getInputs().size() + " inputs beside the value");
         }
         LstmParameters weights;
         ThresholdSettings settings;
@@ -71,14 +77,22 @@ public final class ReleaseCheck {
         if (settings.windowSize() < 2) {
             throw new BadRelease("windowSize must be at least 2, is " + settings.windowSize());
         }
-        ScalingBounds bounds = release.getScaling();
-        if (!Double.isFinite(bounds.getMin()) || !Double.isFinite(bounds.getMax()) || !(bounds.getMax() > bounds.getMin())) {
-            throw new BadRelease("scaling bounds must be finite with max > min: [" + bounds.getMin() + ", "
-                    + bounds.getMax() + "]");
+        ScaleRange scaling = usable(release.getScaling(), "the value");
+        List<ScaleRange> inputs = new ArrayList<>();
+        for (ModelInput input : release.getInputs()) {
+            inputs.add(usable(input.getScaling(), "input '" + input.getName() + "'"));
         }
-        ModelDescriptor descriptor = new ModelDescriptor(release.getVersion(), actual, architecture, bounds.getMin(),
-                bounds.getMax(), settings, release.getReleasedAt().toEpochMilli());
+        ModelDescriptor descriptor = new ModelDescriptor(release.getVersion(), actual, architecture, scaling, inputs,
+                settings, release.getReleasedAt().toEpochMilli());
         return new Checked(descriptor, parameters, weights);
+    }
+
+    private static ScaleRange usable(ScalingBounds bounds, String what) throws BadRelease {
+        ScaleRange range = ScaleRange.of(bounds);
+        if (!range.usable()) {
+            throw new BadRelease("scaling bounds of " + what + " must be finite with max > min: " + range);
+        }
+        return range;
     }
 
     static ThresholdSettings thresholdSettings(TelemanomSettings s) {

@@ -21,8 +21,9 @@ import java.nio.ByteOrder;
  *   <li><b>Chunk</b> ({@code channel-window}, key {@code <channel>/c<k>}): one batch of the error
  *       window, errors, values and event times of its slots.</li>
  *   <li><b>Tail entry</b> ({@code channel-window}, key {@code <channel>/t<slot>}): a point scored
- *       after the checkpoint (its ordinal among the channel's points, time and value), from which
- *       the state after it is recomputed.</li>
+ *       after the checkpoint (its ordinal among the channel's points, time, value and, for a model
+ *       with input features, their count and values), from which the state after it is recomputed.
+ *       An entry of a point without inputs ends after the value, as before models took inputs.</li>
  * </ul>
  *
  * Keys of the window store end in {@code /c<digits>} or {@code /t<digits>} after the channel id, so
@@ -34,6 +35,8 @@ final class ChannelCodec {
     private static final byte BASELINE = 0;
     private static final byte LSTM = 1;
     private static final int TAIL_ENTRY_SIZE = 1 + 3 * Long.BYTES;
+    /** The inputs of a point that has none. */
+    static final double[] NO_INPUTS = new double[0];
 
     private ChannelCodec() {}
 
@@ -221,20 +224,43 @@ final class ChannelCodec {
 
     // ---- tail entries
 
-    /** A point scored after the checkpoint: the channel's {@code point}-th, at {@code time} with {@code value}. */
-    record TailEntry(long point, long time, double value) {}
+    /**
+     * A point scored after the checkpoint: the channel's {@code point}-th, at {@code time} with
+     * {@code value} and {@code inputs} (not copied: treat as read-only).
+     */
+    record TailEntry(long point, long time, double value, double[] inputs) {}
 
-    static byte[] tail(long point, long time, double value) {
-        return ByteBuffer.allocate(TAIL_ENTRY_SIZE).order(ByteOrder.LITTLE_ENDIAN)
-                .put(FORMAT).putLong(point).putLong(time).putDouble(value).array();
+    static byte[] tail(long point, long time, double value, double[] inputs) {
+        int size = TAIL_ENTRY_SIZE + (inputs.length == 0 ? 0 : Integer.BYTES + inputs.length * Double.BYTES);
+        ByteBuffer out = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN)
+                .put(FORMAT).putLong(point).putLong(time).putDouble(value);
+        if (inputs.length > 0) {
+            out.putInt(inputs.length);
+            for (double v : inputs) {
+                out.putDouble(v);
+            }
+        }
+        return out.array();
     }
 
     /** The entry the bytes hold, or null if they are absent or not an entry. */
     static TailEntry tail(byte[] bytes) {
-        if (bytes == null || bytes.length != TAIL_ENTRY_SIZE || bytes[0] != FORMAT) {
+        if (bytes == null || bytes.length < TAIL_ENTRY_SIZE || bytes[0] != FORMAT) {
             return null;
         }
         ByteBuffer in = ByteBuffer.wrap(bytes, 1, bytes.length - 1).order(ByteOrder.LITTLE_ENDIAN);
-        return new TailEntry(in.getLong(), in.getLong(), in.getDouble());
+        long point = in.getLong();
+        long time = in.getLong();
+        double value = in.getDouble();
+        double[] inputs = NO_INPUTS;
+        if (in.hasRemaining()) {
+            int count = in.remaining() >= Integer.BYTES ? in.getInt() : -1;
+            if (count < 1 || in.remaining() != (long) count * Double.BYTES) {
+                return null;
+            }
+            inputs = new double[count];
+            in.asDoubleBuffer().get(inputs);
+        }
+        return new TailEntry(point, time, value, inputs);
     }
 }

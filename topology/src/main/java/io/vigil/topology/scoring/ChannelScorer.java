@@ -28,7 +28,8 @@ import java.util.List;
  * expensive to recompute changed: on every point of a baseline channel (its state is 48 bytes), on a
  * reset, when a batch of the LSTM's error window completes (the only points at which the threshold
  * decides, so segment events and the batch's chunk are stored with it) and after {@value #TAIL_LIMIT}
- * points without one (during the warm-up). Every other point is stored as a 25-byte tail entry, and
+ * points without one (during the warm-up). Every other point is stored as a tail entry (25 bytes,
+ * and 8 more per input feature), and
  * the state after it is recomputed from the checkpoint by {@link #load}ing: the forecasts are
  * reproducible to the bit, so a restored channel scores exactly as one that never moved. A tail
  * holds no segment event, so a tail that cannot be replayed (its model was replaced meanwhile) loses
@@ -127,7 +128,7 @@ public final class ChannelScorer {
                 break;
             }
             if (replayable) {
-                Step step = s.step(entry.time(), entry.value(), model, window, rules);
+                Step step = s.step(entry.time(), entry.value(), entry.inputs(), model, window, rules);
                 if (step.record() != null || rewritten != null) {
                     rewritten = step.record() != null ? step.record() : rewritten;
                     writes.addAll(step.windowWrites());
@@ -176,10 +177,18 @@ public final class ChannelScorer {
     /**
      * Scores the channel's next point.
      *
+     * @param inputs the point's input features (not kept beyond the tail entry; treat as read-only)
      * @param model the channel's champion now, null for none
-     * @throws PointRefused for a point the channel cannot take (order: nothing changed; value: see the class comment)
+     * @throws PointRefused for a point the channel cannot take (order, inputs that are not the model's:
+     *     nothing changed; value: see the class comment)
      */
-    public Step step(long time, double value, ActiveModel model, WindowReader window, Rules rules) {
+    public Step step(long time, double value, double[] inputs, ActiveModel model, WindowReader window, Rules rules) {
+        if (model != null && inputs.length != model.descriptor().inputs().size()) {
+            // The baseline scores the value alone and takes any inputs; a model is fed exactly its own.
+            throw PointRefused.beforeAnyChange(DeadLetterReason.INPUTS_MISMATCH, "the point carries " + inputs.length
+                    + " input features, but the channel's model v" + model.version() + " takes "
+                    + model.descriptor().inputs().size());
+        }
         if (points > 0 && time <= lastTime) {
             boolean duplicate = time == lastTime;
             throw PointRefused.beforeAnyChange(duplicate ? DeadLetterReason.DUPLICATE : DeadLetterReason.OUT_OF_ORDER,
@@ -202,7 +211,7 @@ public final class ChannelScorer {
         if (model == null) {
             verdict = scoreBaseline(rules.baseline(), time, value, emitter);
         } else {
-            LstmChannel.Scored scored = lstm.score(model, rules.pass(), window, time, value, run, emitter);
+            LstmChannel.Scored scored = lstm.score(model, rules.pass(), window, time, value, inputs, run, emitter);
             verdict = scored.verdict();
             batchCompleted = scored.batchCompleted();
         }
@@ -219,7 +228,7 @@ public final class ChannelScorer {
             written = ChannelCodec.record(this);
             record = written;
         } else {
-            writes.add(new WindowWrite(ChannelCodec.tailKey(channel, tailLength), ChannelCodec.tail(points, time, value)));
+            writes.add(new WindowWrite(ChannelCodec.tailKey(channel, tailLength), ChannelCodec.tail(points, time, value, inputs)));
             tailLength++;
             tailSlots = Math.max(tailSlots, tailLength);
         }

@@ -3,6 +3,7 @@ package io.vigil.topology.scoring;
 import io.vigil.avro.DeadLetterReason;
 import io.vigil.topology.release.ActiveModel;
 import io.vigil.topology.release.ModelDescriptor;
+import io.vigil.topology.release.ScaleRange;
 import io.vigil.topology.scoring.lstm.LstmForwardPass;
 import io.vigil.topology.scoring.lstm.LstmState;
 import io.vigil.topology.scoring.telemanom.Chunk;
@@ -16,18 +17,20 @@ import io.vigil.topology.scoring.telemanom.ThresholdSettings;
  * A channel's LSTM detector between points, Telemanom's way:
  *
  * <ol>
- *   <li>the value is scaled with the model's training bounds to x in [-1, 1] (not clipped);</li>
+ *   <li>the value is scaled with the model's training bounds to x in [-1, 1] (not clipped), and each
+ *       input feature with its own bounds;</li>
  *   <li>the forecast for this point is the one the network made when it stepped on the previous
  *       point, kept in {@link #pending}; the error is e = |forecast - x| in scaled units;</li>
- *   <li>the network steps on x, which updates h and c and yields the forecast for the next point;</li>
+ *   <li>the network steps on x and the scaled inputs, which updates h and c and yields the forecast
+ *       for the next point;</li>
  *   <li>after the warm-up ({@link ModelDescriptor#warmupSteps()} values since the last reset, so the
  *       recurrent state has seen as much context as a training sequence) e and x feed the
  *       {@link StreamingThreshold}, whose report and segment events become the verdict and the
  *       anomaly events.</li>
  * </ol>
  *
- * A value that scales beyond a finite float, or that drives the forecast to a non-finite number, is
- * refused ({@link PointRefused}, VALUE_OUT_OF_RANGE).
+ * A value or input that scales beyond a finite float, or that drives the forecast to a non-finite
+ * number, is refused ({@link PointRefused}, VALUE_OUT_OF_RANGE).
  *
  * <p>During the warm-up the point is reported with its forecast and error (none for the very first
  * point after a reset) and no smoothed error, threshold or flag.
@@ -80,18 +83,22 @@ final class LstmChannel {
         return currentIndex;
     }
 
+    /** @param inputs the point's input features, as many as the model takes (the caller checked) */
     Scored score(ActiveModel model, LstmForwardPass pass, ChannelScorer.WindowReader window, long time, double value,
-                 AnomalyRun run, AnomalyRun.Emitter emitter) {
+                 double[] inputs, AnomalyRun run, AnomalyRun.Emitter emitter) {
         ModelDescriptor d = model.descriptor();
-        double x = d.scale(value);
-        if (!Float.isFinite((float) x)) {
-            throw new PointRefused(DeadLetterReason.VALUE_OUT_OF_RANGE, "value " + value + " scales to " + x
-                    + " with the model's bounds [" + d.scaleMin() + ", " + d.scaleMax() + "], beyond a finite network input");
+        double x = scaled("value", value, d.scaling());
+        float[] features = LstmForwardPass.NO_INPUTS;
+        if (inputs.length > 0) {
+            features = new float[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                features[i] = (float) scaled("input " + i, inputs[i], d.inputs().get(i));
+            }
         }
         long consumed = steps;
         double error = consumed > 0 ? Math.abs(pending - x) : Double.NaN;
-        double forecast = consumed > 0 ? d.unscale(pending) : Double.NaN;
-        pending = pass.step(model.weights(), state, (float) x);
+        double forecast = consumed > 0 ? d.scaling().unscale(pending) : Double.NaN;
+        pending = pass.step(model.weights(), state, (float) x, features);
         if (!Float.isFinite(pending)) {
             throw new PointRefused(DeadLetterReason.VALUE_OUT_OF_RANGE, "value " + value + " (scaled " + x
                     + ") drives the network's forecast to " + pending);
@@ -114,6 +121,15 @@ final class LstmChannel {
         boolean completed = threshold.count() % settings.batchSize() == 0;
         return new Scored(new PointVerdict(forecast, error, report.smoothedError(), report.threshold(),
                 report.anomalous()), completed);
+    }
+
+    private static double scaled(String what, double raw, ScaleRange range) {
+        double v = range.scale(raw);
+        if (!Float.isFinite((float) v)) {
+            throw new PointRefused(DeadLetterReason.VALUE_OUT_OF_RANGE, what + " " + raw + " scales to " + v
+                    + " with the model's bounds " + range + ", beyond a finite network input");
+        }
+        return v;
     }
 
     /** The error window: the batch being filled from here, the others from the window store. */

@@ -101,7 +101,8 @@ public final class ScoringProcessor implements Processor<String, Received<Teleme
             ActiveModel model = models.find(channel);
             ChannelScorer scorer = scorer(channel, model, changes);
             try {
-                step = scorer.step(point.getEventTime().toEpochMilli(), point.getValue(), model, windowReader, rules);
+                step = scorer.step(point.getEventTime().toEpochMilli(), point.getValue(), inputs(point), model,
+                        windowReader, rules);
             } catch (PointRefused e) {
                 if (!e.changedNothing()) {
                     loaded.remove(channel);
@@ -184,6 +185,18 @@ public final class ScoringProcessor implements Processor<String, Received<Teleme
             events.add(event);
         }
         return events;
+    }
+
+    private static double[] inputs(TelemetryPoint point) {
+        List<Double> inputs = point.getInputs();
+        if (inputs.isEmpty()) {
+            return ChannelCodec.NO_INPUTS;
+        }
+        double[] out = new double[inputs.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = inputs.get(i);
+        }
+        return out;
     }
 
     private static ChannelScore score(TelemetryPoint point, ChannelScorer.Step step) {

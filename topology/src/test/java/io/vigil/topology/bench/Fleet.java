@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -174,7 +175,7 @@ final class Fleet implements AutoCloseable {
     void sendPoint(int round, int c) {
         String id = channel(c);
         long time = eventTime(round);
-        TelemetryPoint point = new TelemetryPoint(id, "bench", Instant.ofEpochMilli(time), value(round, c));
+        TelemetryPoint point = new TelemetryPoint(id, "bench", Instant.ofEpochMilli(time), value(round, c), List.of());
         producer.send(new ProducerRecord<>(Topics.TELEMETRY.name(), null, time, key(id),
                 points.serialize(Topics.TELEMETRY.name(), point)));
     }

@@ -188,7 +188,7 @@ public class ScoringBench {
     private void score(int channel) {
         long time = T0 + round * INTERVAL;
         double value = Math.sin(round / 40.0 + channel) + 0.01 * ((round * 31 + channel) % 7);
-        TelemetryPoint point = new TelemetryPoint(ids[channel], "bench", Instant.ofEpochMilli(time), value);
+        TelemetryPoint point = new TelemetryPoint(ids[channel], "bench", Instant.ofEpochMilli(time), value, List.of());
         byte[] key = ids[channel].getBytes(StandardCharsets.UTF_8);
         scorer.process(new Record<>(ids[channel], new Received<>(point, key, null), time));
         context.resetForwards();

@@ -137,8 +137,8 @@ class ModelPropertiesTest {
         h.pipeTelemetry(Specs.utf8(channel), h.pointSerializer.serialize(Topics.TELEMETRY.name(), point), time, escaped);
         String what = where + ", then point '" + channel + "' v=" + Specs.describe(value) + " (champion "
                 + (champion == null ? "none" : "v" + champion.version() + " " + champion.architecture().getLayers()
-                + "x" + champion.architecture().getUnits() + " scale=[" + champion.scaleMin() + "," + champion.scaleMax()
-                + "] " + champion.settings()) + ")";
+                + "x" + champion.architecture().getUnits() + " scale=" + champion.scaling()
+                + " " + champion.settings()) + ")";
         if (!escaped.isEmpty()) {
             // The deployed thread dies here and retries this record; what the driver does next proves nothing.
             problems.add(what + ": exception reached the driver: " + Harness.describe(escaped.get(0).error()));

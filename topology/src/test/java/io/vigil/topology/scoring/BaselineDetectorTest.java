@@ -77,8 +77,8 @@ class BaselineDetectorTest {
         ChannelScorer.Rules rules = new ChannelScorer.Rules(ScoringSettings.DEFAULT,
                 new BaselineDetector(BaselineDetector.Settings.DEFAULT), io.vigil.topology.scoring.lstm.LstmForwardPasses.best());
         ChannelScorer channel = ChannelScorer.fresh("plain");
-        channel.step(1_700_000_000_000L, -3.5, null, key -> null, rules);
-        byte[] record = channel.step(1_700_000_060_000L, 0.25, null, key -> null, rules).record();
+        channel.step(1_700_000_000_000L, -3.5, ChannelCodec.NO_INPUTS, null, key -> null, rules);
+        byte[] record = channel.step(1_700_000_060_000L, 0.25, ChannelCodec.NO_INPUTS, null, key -> null, rules).record();
         assertEquals(channel.baseline(), ChannelCodec.record("plain", record).baseline());
         assertEquals(2, channel.baseline().count());
     }

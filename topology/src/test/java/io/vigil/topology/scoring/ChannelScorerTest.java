@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vigil.avro.LstmArchitecture;
 import io.vigil.topology.release.ActiveModel;
 import io.vigil.topology.release.ModelDescriptor;
+import io.vigil.topology.release.ScaleRange;
 import io.vigil.topology.scoring.lstm.LstmForwardPasses;
 import io.vigil.topology.scoring.lstm.LstmParameters;
 import io.vigil.topology.scoring.telemanom.ThresholdSettings;
@@ -61,20 +62,43 @@ class ChannelScorerTest {
     }
 
     private static ActiveModel model(int version, ThresholdSettings settings) {
-        byte[] parameters = TestModels.persistenceParameters(SHAPE, version, 0.05);
-        ModelDescriptor d = new ModelDescriptor(version, "sum-" + version, SHAPE, -1.5, 1.5, settings, 0);
-        return new ActiveModel(d, LstmParameters.fromBytes(SHAPE, parameters, LstmParameters.Precision.FLOAT32));
+        return model(SHAPE, version, settings);
+    }
+
+    private static ActiveModel model(LstmArchitecture shape, int version, ThresholdSettings settings) {
+        byte[] parameters = TestModels.persistenceParameters(shape, version, 0.05);
+        List<ScaleRange> inputs = java.util.Collections.nCopies(shape.getInputSize() - 1, new ScaleRange(0, 1));
+        ModelDescriptor d = new ModelDescriptor(version, "sum-" + version, shape, new ScaleRange(-1.5, 1.5), inputs,
+                settings, 0);
+        return new ActiveModel(d, LstmParameters.fromBytes(shape, parameters, LstmParameters.Precision.FLOAT32));
     }
 
     private static ChannelScorer.Step step(ChannelScorer s, Stores stores, int i, double value, ActiveModel model) {
-        ChannelScorer.Step step = s.step(i * MINUTE, value, model, stores.window::get, RULES);
+        return step(s, stores, i, value, ChannelCodec.NO_INPUTS, model);
+    }
+
+    private static ChannelScorer.Step step(ChannelScorer s, Stores stores, int i, double value, double[] inputs,
+                                           ActiveModel model) {
+        ChannelScorer.Step step = s.step(i * MINUTE, value, inputs, model, stores.window::get, RULES);
         stores.apply("ch", step.record(), step.windowWrites());
         return step;
     }
 
     @Test
     void aChannelLoadedAtAnyPointScoresOnExactlyAsOneThatNeverStopped() {
-        ActiveModel model = model(1, TestModels.SMALL);
+        assertLoadedChannelsScoreOnAsTheLiveOne(model(1, TestModels.SMALL), i -> ChannelCodec.NO_INPUTS);
+    }
+
+    /** The tail keeps each point's inputs: a channel replayed from it is fed what the live one was fed. */
+    @Test
+    void aChannelWithInputFeaturesLoadedAtAnyPointScoresOnExactlyAsOneThatNeverStopped() {
+        LstmArchitecture withInputs = LstmArchitecture.newBuilder(SHAPE).setInputSize(4).build();
+        assertLoadedChannelsScoreOnAsTheLiveOne(model(withInputs, 1, TestModels.SMALL),
+                i -> new double[] {i % 50 < 5 ? 1 : 0, Math.sin(i / 9.0), (i / 17) % 2});
+    }
+
+    private static void assertLoadedChannelsScoreOnAsTheLiveOne(ActiveModel model,
+                                                                java.util.function.IntFunction<double[]> inputs) {
         double[] values = LstmScoringTest.series(700, 5, 1.2, 20, 200, 420, 600);
         ChannelScorer live = ChannelScorer.fresh("ch");
         Stores stores = new Stores();
@@ -82,7 +106,7 @@ class ChannelScorerTest {
         Map<Integer, Stores> snapshots = new HashMap<>();
         int segments = 0;
         for (int i = 0; i < values.length; i++) {
-            steps[i] = step(live, stores, i, values[i], model);
+            steps[i] = step(live, stores, i, values[i], inputs.apply(i), model);
             segments += steps[i].changes().size();
             if (i % 13 == 5 && i + 40 < values.length) {
                 snapshots.put(i, stores.copy());
@@ -96,9 +120,31 @@ class ChannelScorerTest {
             assertNull(loaded.record(), "replaying a tail decides nothing new");
             assertTrue(loaded.changes().isEmpty());
             for (int k = cut.getKey() + 1; k < cut.getKey() + 40; k++) {
-                assertStepsEqual(steps[k], step(loaded.scorer(), restored, k, values[k], model), k);
+                assertStepsEqual(steps[k], step(loaded.scorer(), restored, k, values[k], inputs.apply(k), model), k);
             }
         }
+    }
+
+    @Test
+    void aPointWhoseInputsAreNotTheModelsIsRefusedAndChangesNothing() {
+        LstmArchitecture withInputs = LstmArchitecture.newBuilder(SHAPE).setInputSize(3).build();
+        ActiveModel model = model(withInputs, 1, TestModels.SMALL);
+        ChannelScorer s = ChannelScorer.fresh("ch");
+        Stores stores = new Stores();
+        step(s, stores, 0, 0.1, new double[] {1, 0}, model);
+        for (double[] wrong : new double[][] {ChannelCodec.NO_INPUTS, {1}, {1, 0, 0}}) {
+            PointRefused refused = assertThrows(PointRefused.class,
+                    () -> s.step(MINUTE, 0.2, wrong, model, stores.window::get, RULES));
+            assertEquals(io.vigil.avro.DeadLetterReason.INPUTS_MISMATCH, refused.reason());
+            assertTrue(refused.changedNothing());
+            assertTrue(refused.getMessage().contains(wrong.length + " input features"), refused.getMessage());
+        }
+        assertEquals(1, s.lstmSteps(), "the refused points were not fed to the network");
+        step(s, stores, 1, 0.2, new double[] {0, 1}, model);
+        assertEquals(2, s.lstmSteps());
+        ChannelScorer baseline = ChannelScorer.fresh("b");
+        baseline.step(0, 1.0, new double[] {1, 2, 3}, null, key -> null, RULES);
+        assertNull(baseline.modelVersion(), "the baseline scores the value and takes any inputs");
     }
 
     private static void assertStepsEqual(ChannelScorer.Step expected, ChannelScorer.Step actual, int k) {
@@ -148,8 +194,8 @@ class ChannelScorerTest {
         ChannelScorer.Loaded loaded = ChannelScorer.load("ch", stores.records.get("ch"), v2, stores.window::get, RULES);
         ChannelScorer restored = loaded.scorer();
         assertEquals(14 * MINUTE, restored.lastTime(), "the tail's times are known without its model");
-        assertThrows(PointRefused.class, () -> restored.step(14 * MINUTE, 0, v2, stores.window::get, RULES));
-        ChannelScorer.Step next = restored.step(15 * MINUTE, 0.1, v2, stores.window::get, RULES);
+        assertThrows(PointRefused.class, () -> restored.step(14 * MINUTE, 0, ChannelCodec.NO_INPUTS, v2, stores.window::get, RULES));
+        ChannelScorer.Step next = restored.step(15 * MINUTE, 0.1, ChannelCodec.NO_INPUTS, v2, stores.window::get, RULES);
         assertEquals(ChannelScorer.Reset.MODEL, next.reset());
         assertEquals(2, next.modelVersion());
         assertNotNull(next.record());
@@ -173,9 +219,22 @@ class ChannelScorerTest {
         assertThrows(IllegalArgumentException.class, () -> ChannelCodec.record("ch", otherFormat));
 
         ChannelScorer baseline = ChannelScorer.fresh("plain");
-        baseline.step(0, 1.0, null, key -> null, RULES);
-        byte[] small = baseline.step(MINUTE, 2.0, null, key -> null, RULES).record();
+        baseline.step(0, 1.0, ChannelCodec.NO_INPUTS, null, key -> null, RULES);
+        byte[] small = baseline.step(MINUTE, 2.0, ChannelCodec.NO_INPUTS, null, key -> null, RULES).record();
         assertArrayEquals(small, ChannelCodec.record(ChannelCodec.record("plain", small)));
         assertEquals(2, ChannelCodec.record("plain", small).baseline().count());
+    }
+
+    @Test
+    void aTailEntryKeepsItsInputsAndAnEntryOfAnotherLengthIsNone() {
+        byte[] plain = ChannelCodec.tail(7, 420, 1.5, ChannelCodec.NO_INPUTS);
+        assertEquals(25, plain.length, "an entry without inputs is as it was before models took inputs");
+        ChannelCodec.TailEntry read = ChannelCodec.tail(plain);
+        assertEquals(7, read.point());
+        assertEquals(0, read.inputs().length);
+        byte[] withInputs = ChannelCodec.tail(8, 480, -2, new double[] {1, 0, 0.25});
+        assertArrayEquals(new double[] {1, 0, 0.25}, ChannelCodec.tail(withInputs).inputs());
+        assertNull(ChannelCodec.tail(java.util.Arrays.copyOf(withInputs, withInputs.length - 8)));
+        assertNull(ChannelCodec.tail(java.util.Arrays.copyOf(plain, plain.length + 2)));
     }
 }

@@ -120,7 +120,10 @@ class ModelReleaseTest {
                 release(2, 12).setAlias("challenger").build(),
                 release(2, 12).setAlias(null).build(),
                 TestModels.champion("ch", 2, SHAPE, nanWeights, -2, 2, TestModels.SMALL).build(),
-                TestModels.champion("ch", 2, twoInputs, twoInputWeights, -2, 2, TestModels.SMALL).build(),
+                TestModels.champion("ch", 2, twoInputs, twoInputWeights, -2, 2, TestModels.SMALL).build(), // no input named
+                TestModels.champion("ch", 2, twoInputs, twoInputWeights, -2, 2, TestModels.SMALL)
+                        .setInputs(List.of(input("cmd", 0, 0))).build(),               // an input without range
+                release(2, 12).setInputs(List.of(input("cmd", 0, 1))).build(),     // an input the network lacks
                 release(2, 12).setScaling(ScalingBounds.newBuilder().setMin(1).setMax(1).build()).build(),
                 release(2, 12).setSettings(TestModels.avro(new ThresholdSettings(60, 1, 0.05, 5, 0.13, 10))).build(),
                 release(2, 12).setSettings(
@@ -141,6 +144,34 @@ class ModelReleaseTest {
         fixture.publish("ch", release(3, 12).setChannelId("other").build());
         assertEquals(List.of(DeadLetterReason.MALFORMED, DeadLetterReason.MISSING_KEY, DeadLetterReason.KEY_MISMATCH),
                 fixture.deadLetters().subList(bad.size(), bad.size() + 3).stream().map(DeadLetter::getReason).toList());
+    }
+
+    private static io.vigil.avro.ModelInput input(String name, double min, double max) {
+        return io.vigil.avro.ModelInput.newBuilder().setName(name)
+                .setScaling(ScalingBounds.newBuilder().setMin(min).setMax(max).build()).build();
+    }
+
+    @Test
+    void aChampionWithInputFeaturesScoresPointsThatCarryThemAndRefusesOthers() {
+        LstmArchitecture twoInputs = LstmArchitecture.newBuilder(SHAPE).setInputSize(3).build();
+        fixture.publish(TestModels.champion("ch", 1, twoInputs, TestModels.randomParameters(twoInputs, 5), -2, 2,
+                TestModels.SMALL).setInputs(List.of(input("valve", 0, 1), input("setpoint", -10, 10))).build());
+        assertEquals(List.of(new io.vigil.topology.release.ScaleRange(0, 1),
+                new io.vigil.topology.release.ScaleRange(-10, 10)), fixture.descriptor("ch").inputs());
+        for (int i = 0; i < 5; i++) {
+            time += 60_000;
+            fixture.send("ch".getBytes(java.nio.charset.StandardCharsets.UTF_8), io.vigil.avro.TelemetryPoint.newBuilder()
+                    .setChannelId("ch").setSource("test").setEventTime(java.time.Instant.ofEpochMilli(time))
+                    .setValue(0.5).setInputs(List.of((double) (i % 2), 3.0)).build());
+        }
+        List<ChannelScore> scores = fixture.scores();
+        assertEquals(5, scores.size());
+        assertEquals(Detector.LSTM, scores.get(4).getDetector());
+        assertEquals(5, fixture.channel("ch").lstmSteps());
+        next();
+        assertEquals(DeadLetterReason.INPUTS_MISMATCH, lastDeadLetter().getReason(), "a point of the value alone");
+        assertEquals(5, fixture.scores().size());
+        assertEquals(1.0, fixture.count("vigil.dead.letters", "reason", "inputs_mismatch"));
     }
 
     @Test

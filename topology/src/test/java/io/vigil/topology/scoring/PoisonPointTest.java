@@ -59,6 +59,25 @@ class PoisonPointTest {
     }
 
     @Test
+    void anInputFeatureThatIsNotANumberIsAnInvalidValue() {
+        assertPoisonIsHarmless("nan-input", f -> f.send("ch".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                withInputs(point("ch", NOW - 500, 1.0), List.of(0.0, Double.NaN))), DeadLetterReason.INVALID_VALUE, Map.of());
+    }
+
+    @Test
+    void morePointInputsThanTheBoundAreAnInvalidValue() {
+        List<Double> many = java.util.Collections.nCopies(io.vigil.topology.intake.InputBounds.MAX_INPUTS + 1, 0.0);
+        assertPoisonIsHarmless("many-inputs", f -> f.send("ch".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                withInputs(point("ch", NOW - 500, 1.0), many)), DeadLetterReason.INVALID_VALUE, Map.of());
+    }
+
+    @Test
+    void aPointWithInputsTheModelDoesNotTakeIsAnInputsMismatchAndTheLstmStateIsUntouched() {
+        assertPoisonIsHarmless("lstm-inputs", f -> f.send("ch".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                withInputs(point("ch", NOW - 500, 0.5), List.of(1.0))), DeadLetterReason.INPUTS_MISMATCH, Map.of(), true);
+    }
+
+    @Test
     void aValueWhoseSquareWouldOverflowIsOutOfRangeAndTheBaselineStaysFinite() {
         assertPoisonIsHarmless("huge", f -> f.send("ch", NOW - 500, 1e300), DeadLetterReason.VALUE_OUT_OF_RANGE, Map.of());
     }
@@ -177,6 +196,10 @@ class PoisonPointTest {
     private static TelemetryPoint point(String channel, long time, double value) {
         return TelemetryPoint.newBuilder().setChannelId(channel).setSource("test")
                 .setEventTime(Instant.ofEpochMilli(time)).setValue(value).build();
+    }
+
+    private static TelemetryPoint withInputs(TelemetryPoint point, List<Double> inputs) {
+        return TelemetryPoint.newBuilder(point).setInputs(inputs).build();
     }
 
     static void assertSameBits(ChannelScore expected, ChannelScore actual) {

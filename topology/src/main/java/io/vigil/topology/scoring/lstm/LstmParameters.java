@@ -320,12 +320,13 @@ public final class LstmParameters {
     }
 
     /** What every forward pass relies on; cheap enough for every step. */
-    void checkSteppable(LstmState state) {
+    void checkSteppable(LstmState state, float[] inputs) {
         if (!state.fits(this)) {
             throw new IllegalArgumentException("state " + state.layers() + "x" + state.units() + " does not fit " + this);
         }
-        if (inputSize != 1) {
-            throw new IllegalArgumentException("a step feeds one value, but " + this + " takes " + inputSize + " features");
+        if (inputs.length != inputSize - 1) {
+            throw new IllegalArgumentException("a step fed the value and " + inputs.length + " input features, but "
+                    + this + " takes " + inputSize + " in all");
         }
     }
 

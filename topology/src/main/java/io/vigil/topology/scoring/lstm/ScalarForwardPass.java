@@ -9,8 +9,8 @@ package io.vigil.topology.scoring.lstm;
 final class ScalarForwardPass implements LstmForwardPass {
 
     @Override
-    public float step(LstmParameters p, LstmState state, float x) {
-        p.checkSteppable(state);
+    public float step(LstmParameters p, LstmState state, float x, float[] inputs) {
+        p.checkSteppable(state, inputs);
         StepScratch scratch = StepScratch.forStep(p);
         float[] z = scratch.z;
         float[] u = scratch.u;
@@ -18,7 +18,7 @@ final class ScalarForwardPass implements LstmForwardPass {
         float[] below = null;
         for (int l = 0; l < p.layers(); l++) {
             float[] h = state.h[l];
-            StepScratch.startGates(p, l, x, z);
+            StepScratch.startGates(p, l, x, inputs, z);
             int n = StepScratch.hiddenInputs(below, h, half ? HalfFloat.SCALE : 1f, u);
             if (half) {
                 accumulate(p.halfRows[l], n, u, z, p.bias[l].length);

@@ -28,13 +28,27 @@ final class StepScratch {
         return s;
     }
 
-    /** Starts {@code z} of a layer: its bias, plus the raw input times {@code 0_W} on layer 0. */
-    static void startGates(LstmParameters p, int layer, float x, float[] z) {
+    /**
+     * Starts {@code z} of a layer: its bias, plus on layer 0 the value times row 0 of {@code 0_W} and
+     * each input feature times its row, in row order. A feature at 0 (a command flag not set, the
+     * usual case) adds nothing and is skipped: for finite weights {@code z + 0 * w} is {@code z} but
+     * for the sign of a zero, which no gate's function tells apart.
+     */
+    static void startGates(LstmParameters p, int layer, float x, float[] inputs, float[] z) {
         float[] b = p.bias[layer];
         if (layer == 0) {
             float[] w = p.inputRows[0];
             for (int k = 0; k < b.length; k++) {
                 z[k] = b[k] + x * w[k];
+            }
+            for (int r = 0; r < inputs.length; r++) {
+                float v = inputs[r];
+                if (v != 0f) {
+                    float[] row = p.inputRows[r + 1];
+                    for (int k = 0; k < b.length; k++) {
+                        z[k] += v * row[k];
+                    }
+                }
             }
         } else {
             System.arraycopy(b, 0, z, 0, b.length);

@@ -48,8 +48,8 @@ final class VectorForwardPass implements LstmForwardPass {
     static final float EXP_P5 = 5.0000001201e-1f;
 
     @Override
-    public float step(LstmParameters p, LstmState state, float x) {
-        p.checkSteppable(state);
+    public float step(LstmParameters p, LstmState state, float x, float[] inputs) {
+        p.checkSteppable(state, inputs);
         StepScratch scratch = StepScratch.forStep(p);
         if (scratch.lanes.length != L) {
             scratch.lanes = new float[L];
@@ -61,7 +61,7 @@ final class VectorForwardPass implements LstmForwardPass {
         for (int l = 0; l < p.layers(); l++) {
             float[] h = state.h[l];
             float[] b = p.bias[l];
-            StepScratch.startGates(p, l, x, z);
+            StepScratch.startGates(p, l, x, inputs, z);
             int n = StepScratch.hiddenInputs(below, h, half ? HalfFloat.SCALE : 1f, u);
             if (half) {
                 accumulate(p.halfRows[l], n, u, z, b.length);

@@ -110,7 +110,7 @@ class ForwardPassTest {
     }
 
     @Test
-    void rejectsAStateOfAnotherShapeAndMultiFeatureInputs() {
+    void rejectsAStateOfAnotherShapeAndInputsThatAreNotTheNetworks() {
         LstmParameters p = LstmParameters.fromFloats(TestNetworks.shape(1, 2), HAND, Precision.FLOAT32);
         LstmArchitecture twoFeatures = LstmArchitecture.newBuilder().setInputSize(2).setLayers(1).setUnits(2).setOutputSize(1).build();
         LstmParameters multi = LstmParameters.fromFloats(twoFeatures,
@@ -118,8 +118,90 @@ class ForwardPassTest {
         for (LstmForwardPass pass : PASSES) {
             assertThrows(IllegalArgumentException.class, () -> pass.step(p, LstmState.zero(1, 3), 0f));
             assertThrows(IllegalArgumentException.class, () -> pass.step(p, LstmState.zero(2, 2), 0f));
+            assertThrows(IllegalArgumentException.class, () -> pass.step(p, LstmState.zero(1, 2), 0f, new float[1]));
             assertThrows(IllegalArgumentException.class, () -> pass.step(multi, LstmState.zero(1, 2), 0f));
+            assertThrows(IllegalArgumentException.class, () -> pass.step(multi, LstmState.zero(1, 2), 0f, new float[2]));
+            assertEquals(0f, pass.step(multi, LstmState.zero(1, 2), 0f, new float[1]), "zero weights forecast 0");
         }
+    }
+
+    /**
+     * Input feature r multiplies row r + 1 of layer 0's W: fed constant inputs v, a network forecasts
+     * what the network of the value alone forecasts when its bias is b + sum of v_r times row r + 1.
+     * Inputs wired to the wrong rows, or left out, give other forecasts.
+     */
+    @Test
+    void constantInputFeaturesActAsTheBiasTheirRowsAdd() {
+        int features = 24;
+        LstmArchitecture multi = LstmArchitecture.newBuilder(TestNetworks.shape(2, 21)).setInputSize(1 + features).build();
+        float[] flat = TestNetworks.randomFlat(multi, 17);
+        float[] inputs = new float[features];
+        for (int r = 0; r < features; r++) {
+            inputs[r] = r % 5 == 0 ? 1f : r % 7 == 0 ? -0.5f : 0f;
+        }
+        float[] valueAlone = foldedIntoBias(multi, flat, inputs);
+        float[] xs = TestNetworks.series(200, 3);
+        for (LstmForwardPass pass : PASSES) {
+            LstmParameters withInputs = LstmParameters.fromFloats(multi, flat, Precision.FLOAT32);
+            LstmParameters folded = LstmParameters.fromFloats(TestNetworks.shape(2, 21), valueAlone, Precision.FLOAT32);
+            LstmState a = LstmState.zero(multi);
+            LstmState b = LstmState.zero(multi);
+            LstmState ignored = LstmState.zero(multi);
+            double maxDifference = 0;
+            double maxIgnoring = 0;
+            for (float x : xs) {
+                float expected = pass.step(folded, b, x);
+                maxDifference = Math.max(maxDifference, Math.abs(pass.step(withInputs, a, x, inputs) - expected));
+                maxIgnoring = Math.max(maxIgnoring, Math.abs(pass.step(withInputs, ignored, x, new float[features]) - expected));
+            }
+            assertTrue(maxDifference < 1e-5, pass + ": max difference " + maxDifference);
+            assertTrue(maxIgnoring > 1e-3, pass + ": the inputs change the forecasts (" + maxIgnoring + ")");
+        }
+    }
+
+    @Test
+    void scalarAndVectorAgreeWithTelemanomsInputWidths() {
+        for (int inputSize : new int[] {25, 55}) {
+            LstmArchitecture a = LstmArchitecture.newBuilder(TestNetworks.shape(2, 80)).setInputSize(inputSize).build();
+            float[] flat = TestNetworks.randomFlat(a, inputSize);
+            float[] xs = TestNetworks.series(300, 7);
+            for (Precision precision : Precision.values()) {
+                LstmParameters p = LstmParameters.fromFloats(a, flat, precision);
+                LstmState scalarState = LstmState.zero(a);
+                LstmState vectorState = LstmState.zero(a);
+                double maxError = 0;
+                for (int t = 0; t < xs.length; t++) {
+                    float[] commands = new float[inputSize - 1];
+                    commands[(t / 10) % commands.length] = 1f;
+                    float s = LstmForwardPasses.scalar().step(p, scalarState, xs[t], commands);
+                    float v = LstmForwardPasses.vector().step(p, vectorState, xs[t], commands);
+                    maxError = Math.max(maxError, Math.abs(s - v));
+                }
+                assertTrue(maxError <= 1e-6, a + " " + precision + ": max |scalar - vector| = " + maxError);
+            }
+        }
+    }
+
+    /** DL4J's flat layout of {@code multi} with layer 0's input rows 1.. folded into its bias at {@code inputs}. */
+    private static float[] foldedIntoBias(LstmArchitecture multi, float[] flat, float[] inputs) {
+        int nIn = multi.getInputSize();
+        int g = 4 * multi.getUnits();
+        int h = multi.getUnits();
+        float[] out = new float[flat.length - (nIn - 1) * g];
+        for (int col = 0; col < g; col++) {
+            out[col] = flat[col * nIn]; // W [nIn, G] column-major: row 0 of column col
+        }
+        System.arraycopy(flat, nIn * g, out, g, h * g); // RW
+        for (int col = 0; col < g; col++) {
+            float bias = flat[nIn * g + h * g + col];
+            for (int r = 1; r < nIn; r++) {
+                bias += inputs[r - 1] * flat[r + col * nIn];
+            }
+            out[g + h * g + col] = bias;
+        }
+        int rest = nIn * g + h * g + g;
+        System.arraycopy(flat, rest, out, g + h * g + g, flat.length - rest);
+        return out;
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class ReproducibleStepTest {
 
     private static final int STEPS = 60;
+    private static final int[] INPUT_SIZES = {1, 25, 55};
 
     /** Runs in the child JVM: the forecasts' bits, one per line. */
     public static void main(String[] args) {
@@ -35,13 +36,22 @@ class ReproducibleStepTest {
         List<String> bits = new ArrayList<>();
         // 16 units: 64 gates, whole vectors of 8 or 16 lanes, the accumulate kernel's main loop included;
         // 20 units: 4 of them past the last whole vector, stepped by the scalar code.
-        for (int units : new int[] {16, 20}) {
-            LstmArchitecture a = TestNetworks.shape(2, units);
-            for (Precision precision : Precision.values()) {
-                LstmParameters p = LstmParameters.fromFloats(a, TestNetworks.randomFlat(a, 11), precision);
-                LstmState state = LstmState.zero(a);
-                for (float x : xs) {
-                    bits.add(units + " " + precision + " " + Integer.toHexString(Float.floatToRawIntBits(pass.step(p, state, x))));
+        // Input widths 1, 25 and 55: the value alone, and Telemanom's SMAP and MSL command arrays.
+        for (int inputSize : INPUT_SIZES) {
+            for (int units : new int[] {16, 20}) {
+                LstmArchitecture a = LstmArchitecture.newBuilder(TestNetworks.shape(2, units)).setInputSize(inputSize).build();
+                for (Precision precision : Precision.values()) {
+                    LstmParameters p = LstmParameters.fromFloats(a, TestNetworks.randomFlat(a, 11), precision);
+                    LstmState state = LstmState.zero(a);
+                    for (int t = 0; t < xs.length; t++) {
+                        float[] commands = new float[inputSize - 1];
+                        if (commands.length > 0) {
+                            commands[(t / 7) % commands.length] = 1f;
+                            commands[(t * 3) % commands.length] = 0.5f;
+                        }
+                        bits.add(inputSize + " " + units + " " + precision + " "
+                                + Integer.toHexString(Float.floatToRawIntBits(pass.step(p, state, xs[t], commands))));
+                    }
                 }
             }
         }
@@ -61,10 +71,10 @@ class ReproducibleStepTest {
         List<String> interpreted = out.lines().toList();
 
         // Enough steps for C2 to compile the pass (Java 17's thresholds are ~10k invocations or loops).
-        for (int round = 0; round < 1000; round++) {
+        for (int round = 0; round < 1000 / INPUT_SIZES.length; round++) {
             forecastBits();
         }
-        assertEquals(4 * STEPS, interpreted.size(), out);
+        assertEquals(INPUT_SIZES.length * 4 * STEPS, interpreted.size(), out);
         List<String> compiled = forecastBits();
         for (int i = 0; i < compiled.size(); i++) {
             assertEquals(interpreted.get(i), compiled.get(i), "forecast " + i % STEPS + " (interpreted vs compiled)");
