@@ -17,8 +17,19 @@ public interface EventSink {
     /** Declares a node (its heartbeats are keyed by {@code nodeId}); returns its handle. */
     int node(String nodeId);
 
-    /** One telemetry point; the record timestamp is {@code eventTime}. */
-    void point(int channel, long eventTime, double value);
+    /** The inputs of a point that carries none. */
+    double[] NO_INPUTS = new double[0];
+
+    /**
+     * One telemetry point with its input features ({@code TelemetryPoint.inputs}; read during the
+     * call, not kept); the record timestamp is {@code eventTime}.
+     */
+    void point(int channel, long eventTime, double value, double[] inputs);
+
+    /** One telemetry point of the value alone. */
+    default void point(int channel, long eventTime, double value) {
+        point(channel, eventTime, value, NO_INPUTS);
+    }
 
     /**
      * One ground-truth window {@code [start, end]} (inclusive, event time) of a channel, published at

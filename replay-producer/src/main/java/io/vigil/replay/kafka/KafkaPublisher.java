@@ -117,7 +117,9 @@ public final class KafkaPublisher implements Publisher, AutoCloseable {
     }
 
     private static TelemetryPoint probePoint() {
-        return new TelemetryPoint("probe/\u00e9", "vigil-replay", Instant.ofEpochMilli(1_396_310_400_123L), -1.5e-3);
+        // With inputs, so the encoder's check covers the array's encoding too.
+        return new TelemetryPoint("probe/\u00e9", "vigil-replay", Instant.ofEpochMilli(1_396_310_400_123L), -1.5e-3,
+                java.util.List.of(1.0, -0.25));
     }
 
     /** Serializes one record of each type (which registers its schema); returns the probe point's bytes. */
@@ -143,16 +145,17 @@ public final class KafkaPublisher implements Publisher, AutoCloseable {
     }
 
     @Override
-    public void point(int channel, long eventTime, double value) {
+    public void point(int channel, long eventTime, double value, double[] inputs) {
         Channel c = channels.get(channel);
         byte[] bytes;
         if (encoder != null) {
-            bytes = encoder.encode(c.prefix(), eventTime, value);
+            bytes = encoder.encode(c.prefix(), eventTime, value, inputs);
         } else {
             reusablePoint.setChannelId(c.id());
             reusablePoint.setSource(c.source());
             reusablePoint.setEventTime(Instant.ofEpochMilli(eventTime));
             reusablePoint.setValue(value);
+            reusablePoint.setInputs(java.util.Arrays.stream(inputs).boxed().toList());
             bytes = serializers.points().serialize(TELEMETRY, reusablePoint);
         }
         producer.send(new ProducerRecord<>(TELEMETRY, null, eventTime, c.key(), bytes), delivery);

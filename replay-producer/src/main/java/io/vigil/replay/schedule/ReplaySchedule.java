@@ -50,6 +50,8 @@ public final class ReplaySchedule implements EventSource {
     private final boolean loop;
     private final long[][] times;
     private final double[][] values;
+    /** Per series, where its points' inputs are read. */
+    private final Series[] replayed;
     private final int[] first;
     private final long[] shift;
     private final List<List<TimeWindow>> labels = new ArrayList<>();
@@ -84,6 +86,7 @@ public final class ReplaySchedule implements EventSource {
         this.loop = options.loop();
         times = new long[n][];
         values = new double[n][];
+        replayed = new Series[n];
         first = new int[n];
         shift = new long[n];
         lapLength = new long[n];
@@ -94,6 +97,7 @@ public final class ReplaySchedule implements EventSource {
             Series one = series.get(s);
             times[s] = one.times();
             values[s] = one.values();
+            replayed[s] = one;
             first[s] = firsts.get(s);
             long firstTime = times[s][first[s]];
             shift[s] = options.alignTo() == null ? 0 : options.alignTo() - firstTime;
@@ -164,7 +168,7 @@ public final class ReplaySchedule implements EventSource {
             return;
         }
         int s = heap.topId();
-        sink.point(handles[s], pointTime, values[s][index[s]]);
+        sink.point(handles[s], pointTime, values[s][index[s]], replayed[s].inputsAt(index[s]));
         if (++index[s] < times[s].length) {
             heap.replaceTopTime(pointTime(s));
         } else if (loop) {

@@ -17,7 +17,8 @@ import java.util.Set;
  * {@code <root>/labeled_anomalies.csv}.
  *
  * <p>Decisions: only the test part is replayed (training data is the models module's business); column 0
- * of the array is the value (the others are command flags); the data has indices, not times, so index
+ * of the array is the value, and the others (command flags) are the point's inputs, in column order,
+ * as the channel's model was trained on them; the data has indices, not times, so index
  * {@code i} happens at {@link TimeAxis#time(long)} and each labeled index range {@code [first, last]}
  * becomes the window {@code [time(first), time(last)]}, exactly the times of the labeled points. The
  * channel id is {@code chan_id} ({@code P-1}), the source {@code telemanom/<spacecraft>}, the kind the
@@ -73,13 +74,29 @@ public final class TelemanomDataset {
         return new LoadResult(series, warnings);
     }
 
+    /** Columns 1.. of each row: the command flags the channel's model takes beside the value. */
+    private static double[][] rows(Npy.Table table) {
+        int inputs = table.columns().length - 1;
+        if (inputs == 0) {
+            return new double[0][];
+        }
+        double[][] rows = new double[table.rows()][inputs];
+        for (int r = 0; r < table.rows(); r++) {
+            for (int k = 0; k < inputs; k++) {
+                rows[r][k] = table.columns()[k + 1][r];
+            }
+        }
+        return rows;
+    }
+
     private static Series series(Path root, Path labelsFile, TelemanomLabels.Row row, TimeAxis axis) {
         Path file = root.resolve("test").resolve(row.channel() + ".npy");
         String where = labelsFile + ":" + row.line() + ": ";
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(where + "channel '" + row.channel() + "' has no test series " + file);
         }
-        double[] values = Npy.readFirstColumn(file).values();
+        Npy.Table table = Npy.read(file);
+        double[] values = table.columns()[0];
         if (values.length != row.numValues()) {
             throw new IllegalArgumentException(where + "num_values is " + row.numValues() + " but " + file + " has "
                     + values.length + " rows");
@@ -88,6 +105,7 @@ public final class TelemanomDataset {
         for (TelemanomLabels.Sequence q : row.sequences()) {
             labels.add(new TimeWindow(axis.time(q.first()), axis.time(q.last()), q.kind()));
         }
-        return new Series(row.channel(), "telemanom/" + row.spacecraft(), axis.times(values.length), values, labels);
+        return new Series(row.channel(), "telemanom/" + row.spacecraft(), axis.times(values.length), values, labels,
+                rows(table));
     }
 }

@@ -40,7 +40,7 @@ public final class RecordingSink implements Publisher {
     }
 
     @Override
-    public void point(int channel, long eventTime, double value) {
+    public void point(int channel, long eventTime, double value, double[] inputs) {
         events.add(new Point(channels.get(channel), eventTime, value));
         firstPoint.countDown();
     }

@@ -37,7 +37,7 @@ class KafkaPublisherTest {
     @Test
     void theFastEncoderWritesExactlyWhatTheSerializerWrites() {
         var serializer = AvroSerde.configured(TelemetryPoint.class, REGISTRY, false).serializer();
-        TelemetryPoint probe = new TelemetryPoint("p", "s", Instant.ofEpochMilli(1), 1.0);
+        TelemetryPoint probe = new TelemetryPoint("p", "s", Instant.ofEpochMilli(1), 1.0, List.of(0.5));
         PointEncoder encoder = PointEncoder.verified(probe, serializer.serialize(Topics.TELEMETRY.name(), probe));
         assertNotNull(encoder);
         String[] ids = {"a", "machine_temperature_system_failure", "grid/meter-001/voltage_v", "\u00e9t\u00e9/\u65e5\u672c", "x".repeat(300)};
@@ -47,9 +47,20 @@ class KafkaPublisherTest {
             byte[] prefix = encoder.prefix(id, "nab-demo");
             for (long t : times) {
                 for (double v : values) {
-                    TelemetryPoint p = new TelemetryPoint(id, "nab-demo", Instant.ofEpochMilli(t), v);
-                    assertArrayEquals(serializer.serialize(Topics.TELEMETRY.name(), p), encoder.encode(prefix, t, v), id + " " + t + " " + v);
+                    TelemetryPoint p = new TelemetryPoint(id, "nab-demo", Instant.ofEpochMilli(t), v, List.of());
+                    assertArrayEquals(serializer.serialize(Topics.TELEMETRY.name(), p),
+                            encoder.encode(prefix, t, v, new double[0]), id + " " + t + " " + v);
                 }
+            }
+            for (int count : new int[] {1, 24, 63, 64, 200}) {
+                double[] inputs = new double[count];
+                for (int k = 0; k < count; k++) {
+                    inputs[k] = values[k % values.length];
+                }
+                TelemetryPoint p = new TelemetryPoint(id, "nab-demo", Instant.ofEpochMilli(5), 2.5,
+                        java.util.Arrays.stream(inputs).boxed().toList());
+                assertArrayEquals(serializer.serialize(Topics.TELEMETRY.name(), p), encoder.encode(prefix, 5, 2.5, inputs),
+                        id + " with " + count + " inputs");
             }
         }
         assertNull(PointEncoder.verified(probe, new byte[] {0, 0, 0, 0, 9, 1}), "bytes it cannot reproduce disable it");
@@ -76,7 +87,7 @@ class KafkaPublisherTest {
         LabelSegment label = AvroSerde.configured(LabelSegment.class, REGISTRY, false).deserializer().deserialize(Topics.LABELS.name(), sent.get(0).value());
         assertEquals(new LabelSegment("art_daily_jumpsup", Instant.ofEpochMilli(2000), Instant.ofEpochMilli(3000), "nab", "nab-window"), label);
         TelemetryPoint point = AvroSerde.configured(TelemetryPoint.class, REGISTRY, false).deserializer().deserialize(Topics.TELEMETRY.name(), sent.get(1).value());
-        assertEquals(new TelemetryPoint("art_daily_jumpsup", "nab", Instant.ofEpochMilli(2000), 42.5), point);
+        assertEquals(new TelemetryPoint("art_daily_jumpsup", "nab", Instant.ofEpochMilli(2000), 42.5, List.of()), point);
         Heartbeat beat = AvroSerde.configured(Heartbeat.class, REGISTRY, false).deserializer().deserialize(Topics.HEARTBEATS.name(), sent.get(2).value());
         assertEquals(new Heartbeat("tel-001", Instant.ofEpochMilli(2500), NodeState.BUSY, "M31"), beat);
         assertEquals(3, publisher.counts().total());

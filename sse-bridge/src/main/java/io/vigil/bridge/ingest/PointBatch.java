@@ -24,8 +24,9 @@ import java.util.List;
  *       use (ISO-8601 with or without a zone, UTC when without; epoch milliseconds);</li>
  *   <li>{@code value}: a finite number;</li>
  *   <li>{@code source}: optional free text, {@code http} when absent;</li>
- *   <li>{@code inputs}: refused when it holds anything, because points carry no input features yet:
- *       accepting them would drop them without a word.</li>
+ *   <li>{@code inputs}: optional, an array of finite numbers: the input features the channel's model
+ *       takes beside the value, in its release's order ({@code TelemetryPoint.inputs}); empty when
+ *       absent.</li>
  * </ul>
  */
 public final class PointBatch {
@@ -124,15 +125,32 @@ public final class PointBatch {
         if (source != null && !source.isNull() && !source.isTextual()) {
             errors.add(new RowError(row, "source", "source must be a string"));
         }
-        JsonNode inputs = node.get("inputs");
-        if (inputs != null && !inputs.isNull() && !inputs.isEmpty()) {
-            errors.add(new RowError(row, "inputs", "input features are not carried yet; send the value alone"));
-        }
+        List<Double> inputs = inputs(row, node.get("inputs"), errors);
         if (errors.size() > before) {
             return null;
         }
         String from = source == null || source.isNull() ? DEFAULT_SOURCE : source.textValue();
-        return new TelemetryPoint(channel.textValue(), from, Instant.ofEpochMilli(time), value.doubleValue());
+        return new TelemetryPoint(channel.textValue(), from, Instant.ofEpochMilli(time), value.doubleValue(), inputs);
+    }
+
+    private static List<Double> inputs(int row, JsonNode inputs, List<RowError> errors) {
+        if (inputs == null || inputs.isNull()) {
+            return List.of();
+        }
+        if (!inputs.isArray()) {
+            errors.add(new RowError(row, "inputs", "inputs must be an array of numbers"));
+            return List.of();
+        }
+        List<Double> out = new ArrayList<>(inputs.size());
+        for (int k = 0; k < inputs.size(); k++) {
+            JsonNode v = inputs.get(k);
+            if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
+                errors.add(new RowError(row, "inputs", "input " + k + " must be a finite number"));
+                return List.of();
+            }
+            out.add(v.doubleValue());
+        }
+        return out;
     }
 
     private static Long time(int row, JsonNode time, List<RowError> errors) {

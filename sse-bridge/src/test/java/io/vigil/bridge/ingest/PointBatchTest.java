@@ -75,6 +75,7 @@ class PointBatchTest {
                 "{\"channel\":\"c\",\"time\":1,\"value\":\"1\"}",
                 "{\"channel\":\"c\",\"time\":1,\"value\":-1e999}",
                 "{\"channel\":\"c\",\"time\":1,\"value\":1,\"inputs\":{\"cmd\":1}}",
+                "{\"channel\":\"c\",\"time\":1,\"value\":1,\"inputs\":[1,\"on\"]}",
                 "{\"channel\":\"c\",\"time\":1,\"value\":1,\"source\":3}",
                 "[1,2]");
     }
@@ -110,10 +111,12 @@ class PointBatchTest {
     }
 
     @Test
-    void anEmptyInputsObjectAndAGivenSourceAreFine() {
+    void inputFeaturesAndAGivenSourceAreCarried() {
         PointBatch.Accepted a = assertInstanceOf(PointBatch.Accepted.class, PointBatch.parse(
-                "{\"points\":[{\"channel\":\"c\",\"time\":\"2018-01-01 00:00:00\",\"value\":2,\"inputs\":{},\"source\":\"plc-3\"}]}"
-                        .getBytes(StandardCharsets.UTF_8), LIMIT));
+                ("{\"points\":[{\"channel\":\"c\",\"time\":\"2018-01-01 00:00:00\",\"value\":2,\"inputs\":[1,0,-0.5],\"source\":\"plc-3\"},"
+                        + "{\"channel\":\"c\",\"time\":2,\"value\":3}]}").getBytes(StandardCharsets.UTF_8), LIMIT));
+        assertEquals(List.of(1.0, 0.0, -0.5), a.points().get(0).getInputs());
+        assertEquals(List.of(), a.points().get(1).getInputs(), "no inputs: a point of the value alone");
         assertEquals("plc-3", a.points().get(0).getSource());
         assertEquals(Instant.parse("2018-01-01T00:00:00Z"), a.points().get(0).getEventTime());
     }
