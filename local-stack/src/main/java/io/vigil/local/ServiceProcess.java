@@ -92,6 +92,29 @@ public final class ServiceProcess implements AutoCloseable {
         return logFile;
     }
 
+    /** What the process printed so far, headed by its name, for a failure message. */
+    public String logText() {
+        try {
+            return "\n--- " + name + " ---\n" + Files.readString(logFile);
+        } catch (IOException e) {
+            return "(no log of " + name + ": " + e + ")";
+        }
+    }
+
+    /**
+     * Waits for the process to exit and returns its exit code.
+     *
+     * @throws IllegalStateException if it is still running after {@code timeout}: it is then killed, and
+     *     the message carries its log
+     */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            kill();
+            throw new IllegalStateException(name + " still running after " + timeout + logText());
+        }
+        return process.exitValue();
+    }
+
     /**
      * Kills the process with SIGKILL ({@code kill -9}: no shutdown hook runs) and waits up to 10 s until
      * it is gone; returns whether it is.

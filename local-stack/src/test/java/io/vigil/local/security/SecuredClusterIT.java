@@ -9,6 +9,7 @@ import io.vigil.avro.DeadLetter;
 import io.vigil.avro.Detector;
 import io.vigil.avro.ModelRelease;
 import io.vigil.config.ConnectionCheck;
+import io.vigil.local.CommittedRecords;
 import io.vigil.local.FreePorts;
 import io.vigil.local.ServiceProcess;
 import io.vigil.local.broker.LocalBroker;
@@ -19,7 +20,6 @@ import io.vigil.config.Settings;
 import io.vigil.schemas.ServiceAccess;
 import io.vigil.schemas.TopicProvisioner;
 import io.vigil.schemas.Topics;
-import io.vigil.schemas.serde.AvroSerde;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,14 +40,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclBinding;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import io.vigil.tls.TlsContexts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -315,23 +308,11 @@ class SecuredClusterIT {
     }
 
     private static int awaitExit(ServiceProcess p, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (p.isAlive()) {
-            if (System.nanoTime() > deadline) {
-                p.kill();
-                throw new AssertionError(p.name() + " still running after " + timeout + "\n" + log(p));
-            }
-            Thread.sleep(200);
-        }
-        return p.exitValue();
+        return p.awaitExit(timeout);
     }
 
     private static String log(ServiceProcess p) {
-        try {
-            return "\n--- " + p.name() + " ---\n" + Files.readString(p.logFile());
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return p.logText();
     }
 
     /**
@@ -364,24 +345,7 @@ class SecuredClusterIT {
 
     /** Every committed record of {@code topic}, read over PLAINTEXT as the harness. */
     private <T extends org.apache.avro.specific.SpecificRecord> List<T> readAll(String topic, Class<T> type) {
-        Deserializer<T> values = AvroSerde.configured(type, Map.of("schema.registry.url", registry.url()), false).deserializer();
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<T> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(values.deserialize(topic, r.value()));
-                }
-            }
-        }
-        return out;
+        return CommittedRecords.readAll(broker.bootstrapServers(), registry.url(), topic, type);
     }
 
     private static String awaitBody(HttpClient http, URI uri, String token, Predicate<String> done, ServiceProcess server)

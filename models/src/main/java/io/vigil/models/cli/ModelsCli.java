@@ -1,9 +1,11 @@
 package io.vigil.models.cli;
 
+import io.vigil.avro.ModelRelease;
 import io.vigil.config.ConnectionCheck;
 import io.vigil.config.Settings;
 import io.vigil.models.registry.ModelRegistry;
 import io.vigil.models.registry.RegistrySettings;
+import io.vigil.schemas.serde.AvroTrust;
 import java.io.PrintStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,6 +22,7 @@ import picocli.CommandLine.Command;
  * models list [P-1]                                                 # champions, or one channel's versions
  * models compare --layout nab --data /data/nab -c machine_temperature_system_failure
  * models evaluate --layout nab --data /data/nab --models models/ --out eval/   # through the scorer topology
+ * models synthesize --out /data/commanded                         # a Telemanom-layout set driven by commands
  * </pre>
  *
  * Broker and schema registry come from {@link Settings}: {@code VIGIL_BOOTSTRAP_SERVERS},
@@ -30,7 +33,8 @@ import picocli.CommandLine.Command;
 @Command(name = "models", mixinStandardHelpOptions = true, version = "vigil-models 0.1.0",
         description = "Train per-channel LSTM forecasters (Deeplearning4j), evaluate them and release them on the models topic.",
         subcommands = {TrainCommand.class, ReleaseCommand.class, TrainAndReleaseCommand.class, PromoteCommand.class,
-                RollbackCommand.class, ListCommand.class, CompareCommand.class, EvaluateCommand.class, CommandLine.HelpCommand.class})
+                RollbackCommand.class, ListCommand.class, CompareCommand.class, EvaluateCommand.class, SynthesizeCommand.class,
+                CommandLine.HelpCommand.class})
 public final class ModelsCli implements Runnable {
 
     /** The registry the settings of this process name. */
@@ -65,6 +69,9 @@ public final class ModelsCli implements Runnable {
     /** Runs the command line; returns the exit code. */
     public static int run(PrintStream out, PrintStream err, String... args) {
         nativeDefaults(err);
+        // Training builds release records, whose enum defaults Avro resolves by class, before any decoder
+        // has trusted the package: without -Dorg.apache.avro.SERIALIZABLE_PACKAGES every channel failed.
+        AvroTrust.trustPackagesOf(ModelRelease.class, ModelRelease.getClassSchema());
         CommandLine cli = new CommandLine(new ModelsCli());
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
