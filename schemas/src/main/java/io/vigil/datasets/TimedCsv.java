@@ -14,7 +14,9 @@ import java.util.Optional;
 /**
  * A {@code timestamp,value} CSV file (NAB's series, the plain layout's), read alike by the trainer and
  * the replay producer: a header line {@code timestamp,value}, then one point per line, timestamps as
- * {@link Timestamps} reads them; blank lines are ignored. A timestamp or value that does not parse or a
+ * {@link Timestamps} reads them; blank lines are ignored. Columns after {@code value}, named in the
+ * header (e.g. {@code timestamp,value,valve_open,setpoint}), are the point's input features, numbers
+ * like the value. A timestamp or value that does not parse or a
  * wrong field count is a {@link DataFormatException} naming the file and line.
  *
  * <p>A row whose time does not increase (NAB has them: the repeated hour of a daylight-saving change,
@@ -23,9 +25,12 @@ import java.util.Optional;
  * them, a replay sends them on for the scorer to dead-letter.
  *
  * @param file the file read
+ * @param inputNames the header's names of the columns after {@code value}, in order; empty for none
+ * @param inputs {@code [row][input]}: each kept row's input features; no rows when there are none
  * @param skipped the rows left out under {@link Order#SKIP_NON_INCREASING}, in file order
  */
-public record TimedCsv(Path file, long[] times, double[] values, List<Skipped> skipped) {
+public record TimedCsv(Path file, long[] times, double[] values, List<String> inputNames, double[][] inputs,
+                       List<Skipped> skipped) {
 
     /** What to do with a row whose time is not after the previous row's. */
     public enum Order { STRICT, SKIP_NON_INCREASING }
@@ -49,7 +54,9 @@ public record TimedCsv(Path file, long[] times, double[] values, List<Skipped> s
     public static TimedCsv read(Path file, Order order, boolean finiteOnly) {
         long[] times = new long[4096];
         double[] values = new double[4096];
+        double[][] inputs = new double[4096][];
         int n = 0;
+        List<String> inputNames;
         List<Skipped> skipped = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = CsvFields.withoutBom(in.readLine());
@@ -57,8 +64,13 @@ public record TimedCsv(Path file, long[] times, double[] values, List<Skipped> s
                 throw new DataFormatException(file, 1, "empty file; expected the header 'timestamp,value'");
             }
             List<String> names = CsvFields.split(file, 1, header);
-            if (names.size() != 2 || !names.get(0).equalsIgnoreCase("timestamp") || !names.get(1).equalsIgnoreCase("value")) {
-                throw new DataFormatException(file, 1, "expected the header 'timestamp,value', found '" + header + "'");
+            if (names.size() < 2 || !names.get(0).equalsIgnoreCase("timestamp") || !names.get(1).equalsIgnoreCase("value")) {
+                throw new DataFormatException(file, 1, "expected the header 'timestamp,value' (then any input columns),"
+                        + " found '" + header + "'");
+            }
+            inputNames = List.copyOf(names.subList(2, names.size()));
+            if (inputNames.stream().anyMatch(String::isBlank) || inputNames.stream().distinct().count() < inputNames.size()) {
+                throw new DataFormatException(file, 1, "input columns need distinct, non-empty names: '" + header + "'");
             }
             int lineNumber = 1;
             String line;
@@ -68,9 +80,9 @@ public record TimedCsv(Path file, long[] times, double[] values, List<Skipped> s
                     continue;
                 }
                 List<String> fields = CsvFields.split(file, lineNumber, line);
-                if (fields.size() != 2) {
-                    throw new DataFormatException(file, lineNumber, "expected 2 fields (timestamp,value), found "
-                            + fields.size() + ": '" + line + "'");
+                if (fields.size() != names.size()) {
+                    throw new DataFormatException(file, lineNumber, "expected " + names.size() + " fields ("
+                            + String.join(",", names) + "), found " + fields.size() + ": '" + line + "'");
                 }
                 long time;
                 try {
@@ -79,6 +91,10 @@ public record TimedCsv(Path file, long[] times, double[] values, List<Skipped> s
                     throw new DataFormatException(file, lineNumber, e.getMessage());
                 }
                 double value = value(file, lineNumber, fields.get(1), finiteOnly);
+                double[] row = new double[inputNames.size()];
+                for (int k = 0; k < row.length; k++) {
+                    row[k] = value(file, lineNumber, fields.get(2 + k), finiteOnly);
+                }
                 if (n > 0 && time <= times[n - 1]) {
                     if (order == Order.STRICT) {
                         throw new DataFormatException(file, lineNumber, "timestamp does not increase (" + fields.get(0) + ")");
@@ -89,9 +105,11 @@ public record TimedCsv(Path file, long[] times, double[] values, List<Skipped> s
                 if (n == times.length) {
                     times = Arrays.copyOf(times, n * 2);
                     values = Arrays.copyOf(values, n * 2);
+                    inputs = Arrays.copyOf(inputs, n * 2);
                 }
                 times[n] = time;
                 values[n] = value;
+                inputs[n] = row;
                 n++;
             }
         } catch (NoSuchFileException e) {
@@ -102,7 +120,8 @@ public record TimedCsv(Path file, long[] times, double[] values, List<Skipped> s
         if (n == 0) {
             throw new DataFormatException(file, "no data rows after the header");
         }
-        return new TimedCsv(file, Arrays.copyOf(times, n), Arrays.copyOf(values, n), List.copyOf(skipped));
+        return new TimedCsv(file, Arrays.copyOf(times, n), Arrays.copyOf(values, n), inputNames,
+                inputNames.isEmpty() ? new double[0][] : Arrays.copyOf(inputs, n), List.copyOf(skipped));
     }
 
     private static double value(Path file, int lineNumber, String text, boolean finiteOnly) {

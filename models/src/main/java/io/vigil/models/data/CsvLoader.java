@@ -15,7 +15,8 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * The plain layout: one {@code timestamp,value} CSV file per channel (a single file, or every
+ * The plain layout: one {@code timestamp,value} CSV file per channel (columns after the value are its
+ * input features, named in the header, which the channel's model takes beside the value; a single file, or every
  * {@code *.csv} directly in a directory), the channel id being the file name without {@code .csv}, and
  * optionally a labels file with the header {@code channel,start,end} (and an optional fourth column
  * {@code kind}), times in any form {@link Timestamps} reads, both ends inclusive.

@@ -8,9 +8,12 @@ import java.util.List;
  * A {@code timestamp,value} CSV file (NAB's and the plain layout's series) as the trainer reads it:
  * {@link TimedCsv} with non-finite values refused, and rows whose time does not increase skipped and
  * reported in {@link #notes()}, the way the replay producer skips them, so the model learns the series
- * the scorer will see.
+ * the scorer will see. Columns after the value are the points' input features.
+ *
+ * @param inputs the input features beside the value, split into training and test parts by
+ *     {@link NominalSplit}: here all of them are in {@code train}, {@code test} has no points
  */
-public record TimedSeries(Path file, long[] times, double[] values, List<String> notes) {
+public record TimedSeries(Path file, long[] times, double[] values, InputColumns inputs, List<String> notes) {
 
     public int size() {
         return values.length;
@@ -18,6 +21,14 @@ public record TimedSeries(Path file, long[] times, double[] values, List<String>
 
     public static TimedSeries read(Path file) {
         TimedCsv csv = TimedCsv.read(file, TimedCsv.Order.SKIP_NON_INCREASING, true);
-        return new TimedSeries(file, csv.times(), csv.values(), csv.skippedNote().stream().toList());
+        int count = csv.inputNames().size();
+        double[][] columns = new double[count][csv.values().length];
+        for (int r = 0; r < csv.values().length; r++) {
+            for (int k = 0; k < count; k++) {
+                columns[k][r] = csv.inputs()[r][k];
+            }
+        }
+        InputColumns inputs = new InputColumns(csv.inputNames(), columns, new double[count][0]);
+        return new TimedSeries(file, csv.times(), csv.values(), inputs, csv.skippedNote().stream().toList());
     }
 }

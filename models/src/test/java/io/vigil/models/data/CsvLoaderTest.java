@@ -46,6 +46,27 @@ class CsvLoaderTest {
     }
 
     @Test
+    void columnsAfterTheValueAreInputsSplitLikeTheValues() throws Exception {
+        StringBuilder rows = new StringBuilder("timestamp,value,valve_open,setpoint\n");
+        for (int i = 0; i < 20; i++) {
+            rows.append(1_704_067_200_000L + 60_000L * i).append(',').append(i).append(',').append(i % 2).append(',')
+                    .append(10 + i).append('\n');
+        }
+        Fixtures.text(dir.resolve("pump-1.csv"), rows.toString());
+        ChannelData pump = Layout.CSV.load(dir.resolve("pump-1.csv"), new Layout.Options(null, 0.25, Set.of())).get(0);
+        assertEquals(List.of("valve_open", "setpoint"), pump.inputs().names());
+        assertEquals(5, pump.inputs().train()[1].length);
+        assertEquals(14.0, pump.inputs().train()[1][4]);
+        assertEquals(15.0, pump.inputs().test()[1][0], "the test part's inputs start where its values do");
+        assertEquals(pump.test().length, pump.inputs().test()[0].length);
+
+        Fixtures.text(dir.resolve("bad/pump-2.csv"), "timestamp,value,valve\n1704067200000,1\n");
+        var e = assertThrows(io.vigil.datasets.DataFormatException.class,
+                () -> Layout.CSV.load(dir.resolve("bad"), Layout.Options.defaults()));
+        assertTrue(e.getMessage().contains("expected 3 fields"), e.getMessage());
+    }
+
+    @Test
     void badLabelsNameTheFileAndLine() throws Exception {
         Fixtures.series(dir.resolve("pump-1.csv"), 40);
         assertBad("channel,start,end\npump-9,2024-01-01 00:00:00,2024-01-01 00:10:00\n", 2, "channel 'pump-9' is not one of the series' channels (pump-1)");

@@ -41,6 +41,11 @@ class TelemanomLoaderTest {
         assertEquals(100, p1.train()[0]);
         assertEquals(129, p1.train()[29]);
         assertArrayEquals(Fixtures.ramp(20, 0)[7], new double[] {p1.test()[7], 1});
+        // Column 1, the command flag, is the channel's one input, in both parts.
+        assertEquals(List.of("cmd1"), p1.inputs().names());
+        assertArrayEquals(new double[] {0, 1, 0, 1}, java.util.Arrays.copyOf(p1.inputs().train()[0], 4));
+        assertEquals(1.0, p1.inputs().test()[0][7]);
+        assertEquals(0, p1.withoutInputs().inputs().count(), "--value-only leaves the value alone");
         assertNull(p1.trainTimes(), "Telemanom data has indices, not times");
         // Sorted by first index, inclusive ends, classes kept in their row's order.
         assertEquals(List.of(new LabelRange(3, 5, "point"), new LabelRange(12, 15, "contextual")), p1.labels());

@@ -47,6 +47,36 @@ class ChannelTrainerTest {
         assertEquals(m.valLoss(), v.loss(m.network()), 1e-6, "the released parameters have the reported validation loss");
     }
 
+    /** What the scorer will be fed: the candidate takes 1 + k features and names the k inputs with their bounds. */
+    @Test
+    void aChannelWithInputsTrainsANetworkOfOnePlusKFeaturesThatTheScorerAccepts() throws Exception {
+        ChannelData sine = Series.sine("sine-in", 300, 0, 1);
+        int n = sine.train().length;
+        double[][] train = new double[2][n];
+        for (int i = 0; i < n; i++) {
+            train[0][i] = (i / 40) % 2;                 // a flag
+            train[1][i] = 100 + Math.sin(2 * Math.PI * i / 40.0); // a setpoint in its own units
+        }
+        ChannelData data = new ChannelData(sine.channelId(), "test", sine.train(), sine.test(), null, null,
+                java.util.List.of(), java.util.List.of(), new io.vigil.models.data.InputColumns(
+                        java.util.List.of("flag", "setpoint"), train, new double[][] {{0}, {100}}));
+        TrainedModel m = ChannelTrainer.train(data, Series.tiny(Scheme.TBPTT, 2));
+        assertEquals(3, m.export().architecture().getInputSize());
+        assertEquals(java.util.List.of("flag", "setpoint"), m.inputs().stream().map(i -> i.getName()).toList());
+        assertEquals(0.0, m.inputs().get(0).getScaling().getMin());
+        assertEquals(1.0, m.inputs().get(0).getScaling().getMax());
+        assertEquals(99.0, m.inputs().get(1).getScaling().getMin(), 1e-3);
+        Validation v = new Validation(ChannelTrainer.features(data, m.bounds(), m.inputs()), m.fitPoints(), 40, 40);
+        assertEquals(m.valLoss(), v.loss(m.network()), 1e-6, "the loss is the one of the features as fed");
+        assertTrue(!data.trainHash().equals(data.withoutInputs().trainHash()), "the data hash covers the inputs");
+
+        io.vigil.avro.ModelRelease candidate = CandidateFiles.toCandidate(m, "test", "telemanom");
+        assertEquals(2, candidate.getInputs().size());
+        io.vigil.topology.release.ReleaseCheck.check(io.vigil.avro.ModelRelease.newBuilder(candidate)
+                .setAlias(io.vigil.topology.release.ReleaseCheck.CHAMPION).setVersion(1).build(),
+                io.vigil.topology.scoring.lstm.LstmParameters.Precision.FLOAT32);
+    }
+
     @Test
     void earlyStoppingCountsEpochsWithoutAnImprovementOfMinDelta() {
         ChannelData data = Series.sine("sine-d", 200, 0, 1);

@@ -11,12 +11,13 @@ import java.util.List;
  * order: a row whose time does not increase (real data has them, e.g. the clock change of a
  * daylight-saving switch) is an error when loading strictly, and otherwise skipped and reported in
  * {@link TimedCsv#skipped()}, never silently reordered. NaN values are kept: the scorer dead-letters them.
+ * Columns after the value are sent as the points' inputs.
  */
 public record CsvSeries(String channelId, TimedCsv data) {
 
     /** This file's points as a replayable series with the given source and ground truth. */
     public Series toSeries(String source, List<TimeWindow> labels) {
-        return new Series(channelId, source, data.times(), data.values(), labels);
+        return new Series(channelId, source, data.times(), data.values(), labels, data.inputs());
     }
 
     /** Loads {@code file}; when not {@code strict}, rows whose time does not increase are skipped. */

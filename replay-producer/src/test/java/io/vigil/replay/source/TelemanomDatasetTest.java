@@ -57,11 +57,13 @@ class TelemanomDatasetTest {
         assertEquals(START, p1.times()[0]);
         assertEquals(START + 9 * 60_000, p1.times()[9]);
         assertEquals(0.7, p1.values()[7], 1e-12);
+        assertArrayEquals(new double[] {1, 0}, p1.inputsAt(7), "columns 1.. are the point's inputs");
         // inclusive index ranges become the exact times of the labeled points, sorted by start
         assertEquals(List.of(new TimeWindow(START + 60_000, START + 120_000, "point"),
                 new TimeWindow(START + 360_000, START + 480_000, "contextual")), p1.labels());
         Series m6 = loaded.series().get(1);
         assertArrayEquals(new double[] {5, 6, 7, 8}, m6.values());
+        assertEquals(0, m6.inputsAt(0).length, "a one-column array has no inputs");
         assertEquals(List.of(), m6.labels());
     }
 
