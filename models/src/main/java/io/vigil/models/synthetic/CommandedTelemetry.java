@@ -15,27 +15,31 @@ import java.util.SplittableRandom;
 /**
  * A Telemanom-layout data set in which command inputs drive the value, with anomalies that only the
  * commands give away: a spacecraft housekeeping channel that settles towards the level each command
- * sets, and, in the test series, level changes that follow no command.
+ * sets, and, in the test series, commands the value does not follow.
  *
- * <p>Each channel has {@code commands} one-hot command flags (columns 1..; SMAP's arrays have 24) and a
- * level per command. A command is a one-step pulse of its flag, as in Telemanom's arrays; from the next
- * step on the value relaxes towards the command's level, {@code x += RESPONSE * (level - x)}, plus
- * Gaussian noise. Commands come at random, {@code MEAN_GAP} steps apart on average. An anomaly moves
- * the value to another command's level with no flag set, holds it there for {@code ANOMALY_LENGTH}
- * steps, and lets the value return, again without a command. Its shape is the shape of every commanded
- * change, so a forecaster of the value alone sees nothing it has not seen in training; one fed the
- * commands sees a change no command called for. The label covers the departure and the return.
+ * <p>Each channel has {@code commands} one-hot command flags (columns 1..; SMAP's arrays have 24), of
+ * which {@value #USED_COMMANDS} are ever given, each setting its own level (as in SMAP, most of a
+ * channel's command columns stay 0). A command is a one-step pulse of its flag, as in Telemanom's
+ * arrays; from the next step on the value relaxes towards the command's level,
+ * {@code x += RESPONSE * (level - x)}, plus Gaussian noise. Commands come at random, {@code MEAN_GAP}
+ * steps apart on average. An anomaly is a command the value does not follow: it stays where it was for
+ * {@code ANOMALY_LENGTH} steps (a stuck valve, a heater that did not switch) and only then settles to
+ * the commanded level. A forecaster of the value alone sees a flat stretch like many in training; one
+ * fed the commands expects the value to move and sees it stay. The label covers the command, the stuck
+ * stretch and the late settling; no other command comes shortly before or during it.
  *
  * <p>Seeded: the same arguments write the same bytes.
  */
 public final class CommandedTelemetry {
 
+    /** Command columns ever set; the levels they set are spread over [-0.6, 0.6]. */
+    static final int USED_COMMANDS = 4;
     /** Mean steps between commands. */
-    static final int MEAN_GAP = 90;
+    static final int MEAN_GAP = 70;
     /** Fraction of the way to the level the value covers per step. */
     static final double RESPONSE = 0.12;
     static final double NOISE = 0.01;
-    /** Steps an uncommanded level is held. */
+    /** Steps the value ignores the anomaly's command. */
     static final int ANOMALY_LENGTH = 60;
     /** Steps the label extends past the return, while the value settles. */
     static final int SETTLE = 30;
@@ -45,9 +49,9 @@ public final class CommandedTelemetry {
     /** What to write. */
     public record Spec(int channels, int commands, int trainPoints, int testPoints, int anomaliesPerChannel, long seed) {
         public Spec {
-            if (channels < 1 || commands < 2 || trainPoints < 100 || anomaliesPerChannel < 0) {
-                throw new IllegalArgumentException("need at least one channel, two commands and 100 training points: "
-                        + this);
+            if (channels < 1 || commands < USED_COMMANDS || trainPoints < 100 || anomaliesPerChannel < 0) {
+                throw new IllegalArgumentException("need at least one channel, " + USED_COMMANDS + " commands and 100"
+                        + " training points: " + this);
             }
             int room = testPoints - FIRST_ANOMALY;
             if (room < anomaliesPerChannel * 4 * (ANOMALY_LENGTH + SETTLE)) {
@@ -90,11 +94,17 @@ public final class CommandedTelemetry {
     }
 
     static Channel channel(String id, Spec spec, SplittableRandom random) {
-        double[] levels = new double[spec.commands()];
+        double[] levels = new double[USED_COMMANDS];
         for (int k = 0; k < levels.length; k++) {
-            levels[k] = -0.8 + 1.6 * random.nextDouble();
+            levels[k] = -0.6 + 1.2 * k / (USED_COMMANDS - 1);
         }
-        Process process = new Process(levels, random);
+        for (int k = levels.length - 1; k > 0; k--) {
+            int j = random.nextInt(k + 1);
+            double t = levels[k];
+            levels[k] = levels[j];
+            levels[j] = t;
+        }
+        Process process = new Process(levels, spec.commands(), random);
         double[][] train = new double[spec.trainPoints()][];
         for (int t = 0; t < train.length; t++) {
             train[t] = process.step(process.commandDue());
@@ -104,9 +114,11 @@ public final class CommandedTelemetry {
         int next = 0;
         for (int t = 0; t < test.length; t++) {
             if (next < anomalies.size() && t == anomalies.get(next)[0]) {
-                process.departUnbidden();
-            } else if (next < anomalies.size() && t == anomalies.get(next)[0] + ANOMALY_LENGTH) {
-                process.returnUnbidden();
+                test[t] = process.ignoredCommand();
+                continue;
+            }
+            if (next < anomalies.size() && t == anomalies.get(next)[0] + ANOMALY_LENGTH) {
+                process.followLate();
                 next++;
             }
             test[t] = process.step(!quiet(anomalies, t) && process.commandDue());
@@ -144,17 +156,19 @@ public final class CommandedTelemetry {
         return out;
     }
 
-    /** The channel's physics: a value relaxing towards the level of the last command. */
+    /** The channel's physics: a value relaxing towards the level of the last command it followed. */
     private static final class Process {
         private final double[] levels;
+        private final int columns;
         private final SplittableRandom random;
         private double value;
         private double target;
         private int active;
-        private double heldTarget;
+        private int ignored = -1;
 
-        Process(double[] levels, SplittableRandom random) {
+        Process(double[] levels, int columns, SplittableRandom random) {
             this.levels = levels;
+            this.columns = columns;
             this.random = random;
             this.active = 0;
             this.target = levels[0];
@@ -167,30 +181,45 @@ public final class CommandedTelemetry {
 
         /** One row: the value now and the flags of the command given now, whose response starts next step. */
         double[] step(boolean command) {
-            double[] row = new double[1 + levels.length];
-            row[0] = value;
+            double[] row = row();
             if (command) {
-                int k = random.nextInt(levels.length - 1);
-                active = k >= active ? k + 1 : k; // another command than the one in force
+                active = another();
                 row[1 + active] = 1;
                 target = levels[active];
             }
-            value += RESPONSE * (target - value) + NOISE * random.nextGaussian();
+            advance();
             return row;
         }
 
-        /** The value heads for another command's level, though no command was given. */
-        void departUnbidden() {
-            heldTarget = target;
-            int k = random.nextInt(levels.length - 1);
-            int other = k >= active ? k + 1 : k;
-            // Far enough from where it is to be a change worth calling.
-            target = Math.abs(levels[other] - heldTarget) > 0.3 ? levels[other] : -Math.signum(heldTarget) * 0.7;
+        /** A command given now that the value does not follow: the target stays. */
+        double[] ignoredCommand() {
+            double[] row = row();
+            ignored = another();
+            row[1 + ignored] = 1;
+            advance();
+            return row;
         }
 
-        /** And back to the level the last command set. */
-        void returnUnbidden() {
-            target = heldTarget;
+        /** The value settles to the ignored command's level after all. */
+        void followLate() {
+            active = ignored;
+            target = levels[active];
+        }
+
+        private double[] row() {
+            double[] row = new double[1 + columns];
+            row[0] = value;
+            return row;
+        }
+
+        private void advance() {
+            value += RESPONSE * (target - value) + NOISE * random.nextGaussian();
+        }
+
+        /** A used command other than the one in force. */
+        private int another() {
+            int k = random.nextInt(levels.length - 1);
+            return k >= active ? k + 1 : k;
         }
     }
 }

@@ -37,33 +37,53 @@ class CommandedTelemetryTest {
     }
 
     /**
-     * What makes the anomalies contextual: each labeled range holds a level change of the value that
-     * is as large as commanded ones, and no command flag is set in it or just before it.
+     * What makes the anomalies contextual: each labeled range starts with a command, no other command
+     * comes shortly before or during it, and the value stays where it was for the stuck stretch, where
+     * after a followed command it moves by at least the levels' spacing.
      */
     @Test
-    void anomaliesAreLevelChangesThatNoCommandCalledFor() {
+    void anomaliesAreCommandsTheValueDoesNotFollow() {
         ChannelData c = Layout.TELEMANOM.load(write(), Layout.Options.defaults()).get(1);
         for (LabelRange label : c.labels()) {
             assertTrue(label.first() >= CommandedTelemetry.FIRST_ANOMALY, label.toString());
+            assertEquals(1, flags(c.inputs().test(), label.first()), "a command opens " + label);
             for (int t = label.first() - CommandedTelemetry.SETTLE; t <= label.last(); t++) {
-                for (int k = 0; k < c.inputs().count(); k++) {
-                    assertEquals(0.0, c.inputs().test()[k][t], "command " + k + " at " + t + " in " + label);
-                }
+                assertEquals(t == label.first() ? 1 : 0, flags(c.inputs().test(), t), "commands at " + t + " in " + label);
             }
             double before = c.test()[label.first()];
-            double far = before;
             for (int t = label.first(); t < label.first() + CommandedTelemetry.ANOMALY_LENGTH; t++) {
-                far = Math.abs(c.test()[t] - before) > Math.abs(far - before) ? c.test()[t] : far;
+                assertTrue(Math.abs(c.test()[t] - before) < 0.1, "the value stays near " + before + " at " + t);
             }
-            assertTrue(Math.abs(far - before) > 0.2, "the value moves by " + (far - before) + " in " + label);
+            double settled = c.test()[label.last()];
+            assertTrue(Math.abs(settled - before) > 0.3, "and settles late, to " + settled + " from " + before);
         }
         int commands = 0;
-        for (int t = 0; t < c.train().length; t++) {
-            for (int k = 0; k < c.inputs().count(); k++) {
-                commands += c.inputs().train()[k][t] == 1 ? 1 : 0;
+        int moved = 0;
+        for (int t = 0; t + 30 < c.train().length; t++) {
+            if (flags(c.inputs().train(), t) == 1 && nextCommand(c.inputs().train(), t) > t + 30) {
+                commands++;
+                moved += Math.abs(c.train()[t + 30] - c.train()[t]) > 0.3 ? 1 : 0;
             }
         }
-        assertTrue(commands >= 3, "training sees commands: " + commands);
+        assertTrue(commands >= 5, "training sees commands left alone for 30 steps: " + commands);
+        assertTrue(moved >= commands - 1, "a followed command moves the value (" + moved + " of " + commands + ")");
+    }
+
+    private static int nextCommand(double[][] columns, int t) {
+        for (int u = t + 1; u < columns[0].length; u++) {
+            if (flags(columns, u) > 0) {
+                return u;
+            }
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    private static int flags(double[][] columns, int t) {
+        int set = 0;
+        for (double[] column : columns) {
+            set += column[t] == 1 ? 1 : 0;
+        }
+        return set;
     }
 
     @Test
