@@ -12,10 +12,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads column 0 of a NumPy {@code .npy} file (format versions 1, 2 and 3): a 1-D array, or a 2-D
- * array whose first column is the value (Telemanom's SMAP/MSL files: the value, then one-hot command
- * flags). Elements are float64 or float32, either byte order, C or Fortran order. Shared by the
- * trainer and the replay producer, so both read a data set alike.
+ * Reads and writes NumPy {@code .npy} files (format versions 1, 2 and 3): a 1-D array, or a 2-D array
+ * whose first column is the value and the others its input features (Telemanom's SMAP/MSL files: the
+ * value, then one-hot command flags; {@link Table}). Elements are float64 or float32, either byte
+ * order, C or Fortran order. Shared by the trainer and the replay producer, so both read a data set
+ * alike.
  *
  * <p>The header is the Python dict literal NumPy writes, e.g.
  * {@code {'descr': '<f8', 'fortran_order': False, 'shape': (2872, 25), }}, after the magic
@@ -32,21 +33,39 @@ public final class Npy {
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
-    /** Column 0 of an array of {@code rows} x {@code columns} ({@code columns} is 1 for a 1-D array). */
-    public record Column(int rows, int columns, double[] values) {}
-
     /**
      * Every column of an array of {@code rows} x {@code columns}: {@code columns[c][r]} is element
      * {@code (r, c)}; a 1-D array is one column.
      */
-    public record Table(int rows, double[][] columns) {}
+    public record Table(int rows, double[][] columns) {
+
+        /** Column 0: the value, in Telemanom's layout. */
+        public double[] values() {
+            return columns[0];
+        }
+
+        /** Columns 1..: the input features beside the value (Telemanom's command flags), column by column. */
+        public double[][] inputColumns() {
+            return Arrays.copyOfRange(columns, 1, columns.length);
+        }
+
+        /** The same inputs row by row, {@code [row][input]}: what a point carries. No rows when there are none. */
+        public double[][] inputRows() {
+            int inputs = columns.length - 1;
+            if (inputs == 0) {
+                return new double[0][];
+            }
+            double[][] rows = new double[this.rows][inputs];
+            for (int r = 0; r < this.rows; r++) {
+                for (int k = 0; k < inputs; k++) {
+                    rows[r][k] = columns[k + 1][r];
+                }
+            }
+            return rows;
+        }
+    }
 
     private Npy() {}
-
-    public static Column readFirstColumn(Path file) {
-        Table table = read(file);
-        return new Column(table.rows(), table.columns().length, table.columns()[0]);
-    }
 
     /** Every column: Telemanom's arrays are the value (column 0) and the command inputs beside it. */
     public static Table read(Path file) {

@@ -90,10 +90,10 @@ public record TimedCsv(Path file, long[] times, double[] values, List<String> in
                 } catch (IllegalArgumentException e) {
                     throw new DataFormatException(file, lineNumber, e.getMessage());
                 }
-                double value = value(file, lineNumber, fields.get(1), finiteOnly);
+                double value = value(file, lineNumber, "value", fields.get(1), finiteOnly);
                 double[] row = new double[inputNames.size()];
                 for (int k = 0; k < row.length; k++) {
-                    row[k] = value(file, lineNumber, fields.get(2 + k), finiteOnly);
+                    row[k] = value(file, lineNumber, "input '" + inputNames.get(k) + "'", fields.get(2 + k), finiteOnly);
                 }
                 if (n > 0 && time <= times[n - 1]) {
                     if (order == Order.STRICT) {
@@ -124,15 +124,15 @@ public record TimedCsv(Path file, long[] times, double[] values, List<String> in
                 inputNames.isEmpty() ? new double[0][] : Arrays.copyOf(inputs, n), List.copyOf(skipped));
     }
 
-    private static double value(Path file, int lineNumber, String text, boolean finiteOnly) {
+    private static double value(Path file, int lineNumber, String what, String text, boolean finiteOnly) {
         double value;
         try {
             value = Double.parseDouble(text);
         } catch (NumberFormatException e) {
-            throw new DataFormatException(file, lineNumber, "value '" + text + "' is not a number");
+            throw new DataFormatException(file, lineNumber, what + " '" + text + "' is not a number");
         }
         if (finiteOnly && !Double.isFinite(value)) {
-            throw new DataFormatException(file, lineNumber, "value '" + text + "' is not finite");
+            throw new DataFormatException(file, lineNumber, what + " '" + text + "' is not finite");
         }
         return value;
     }

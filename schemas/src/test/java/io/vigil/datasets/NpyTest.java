@@ -21,10 +21,11 @@ class NpyTest {
     void readsColumnZeroOfVersion1To3Arrays() throws Exception {
         double[][] rows = {{0.5, 1, 0}, {-0.25, 0, 1}, {1.0, 0, 0}};
         for (int major : new int[] {1, 2, 3}) {
-            Npy.Column c = Npy.readFirstColumn(NpyFiles.write(dir.resolve("v" + major + ".npy"), rows, major));
+            Npy.Table c = Npy.read(NpyFiles.write(dir.resolve("v" + major + ".npy"), rows, major));
             assertEquals(3, c.rows());
-            assertEquals(3, c.columns());
+            assertEquals(3, c.columns().length);
             assertArrayEquals(new double[] {0.5, -0.25, 1.0}, c.values(), "version " + major);
+            assertArrayEquals(new double[] {1, 0}, c.inputRows()[0], "version " + major);
         }
     }
 
@@ -51,21 +52,22 @@ class NpyTest {
     @Test
     void readsOneDimensionalFortranAndFloat32Arrays() throws Exception {
         ByteBuffer f8 = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putDouble(1).putDouble(2).putDouble(3);
-        Npy.Column flat = Npy.readFirstColumn(NpyFiles.writeRaw(dir.resolve("flat.npy"),
+        Npy.Table flat = Npy.read(NpyFiles.writeRaw(dir.resolve("flat.npy"),
                 "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", f8.array(), 1));
         assertArrayEquals(new double[] {1, 2, 3}, flat.values());
-        assertEquals(1, flat.columns());
+        assertEquals(1, flat.columns().length);
+        assertEquals(0, flat.inputRows().length, "a 1-D array has no inputs");
 
         // Fortran order, 3 rows x 2 columns: column 0 is stored first.
         ByteBuffer fortran = ByteBuffer.allocate(48).order(ByteOrder.LITTLE_ENDIAN);
         for (double v : new double[] {7, 8, 9, 0, 0, 0}) {
             fortran.putDouble(v);
         }
-        assertArrayEquals(new double[] {7, 8, 9}, Npy.readFirstColumn(NpyFiles.writeRaw(dir.resolve("f.npy"),
+        assertArrayEquals(new double[] {7, 8, 9}, Npy.read(NpyFiles.writeRaw(dir.resolve("f.npy"),
                 "{'descr': '<f8', 'fortran_order': True, 'shape': (3, 2), }", fortran.array(), 1)).values());
 
         ByteBuffer f4 = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putFloat(1.5f).putFloat(-2f);
-        assertArrayEquals(new double[] {1.5, -2}, Npy.readFirstColumn(NpyFiles.writeRaw(dir.resolve("f4.npy"),
+        assertArrayEquals(new double[] {1.5, -2}, Npy.read(NpyFiles.writeRaw(dir.resolve("f4.npy"),
                 "{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }", f4.array(), 1)).values());
     }
 
@@ -95,11 +97,11 @@ class NpyTest {
     void valuesComeAsStoredNanIncluded() throws Exception {
         // Whether a NaN is an error is the caller's rule: a replay sends it on to be dead-lettered.
         Path nan = NpyFiles.write(dir.resolve("nan.npy"), new double[][] {{1, 0}, {Double.NaN, 0}}, 1);
-        assertArrayEquals(new double[] {1, Double.NaN}, Npy.readFirstColumn(nan).values());
+        assertArrayEquals(new double[] {1, Double.NaN}, Npy.read(nan).values());
     }
 
     private static void assertRefused(Path file, String expected) {
-        DataFormatException e = assertThrows(DataFormatException.class, () -> Npy.readFirstColumn(file));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> Npy.read(file));
         assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }

@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * inputs and releases it with the inputs named, the replay producer sends every test row's value and
  * flags, and the scorer scores every point with the LSTM. Counted: as many LSTM scores as rows, no dead
  * letter; then a point of the value alone, which the model cannot take, is one dead letter
- * INPUTS_MISMATCH and the channel scores on.
+ * INPUTS_MISMATCH and the channel scores its next point. The models process runs without
+ * {@code -Dorg.apache.avro.SERIALIZABLE_PACKAGES}, as an operator would start it.
  */
 class CommandedTelemanomIT {
 
@@ -89,7 +90,7 @@ class CommandedTelemanomIT {
                 "VIGIL_METRICS_PORT", Integer.toString(FreePorts.pick(1)[0]),
                 "VIGIL_TIME_MAX_AHEAD_MS", "0"), List.of());
         ServiceProcess trainer = start("models", "models", "io.vigil.models.cli.ModelsCli", Map.of("OMP_NUM_THREADS", "1"),
-                List.of("train-and-release", "--layout", "telemanom", "--data", data.toString(), "--workers", "1",
+                List.of(), List.of("train-and-release", "--layout", "telemanom", "--data", data.toString(), "--workers", "1",
                         "--max-epochs", "2", "--l-s", "30", "--units", "8", "--out", dir.resolve("models").toString()));
         assertEquals(0, trainer.awaitExit(Duration.ofMinutes(8)), trainer.logText());
         List<ModelRelease> champions = read(Topics.MODELS.name(), ModelRelease.class);
@@ -103,7 +104,7 @@ class CommandedTelemanomIT {
         ServiceProcess replay = start("replay", "replay-producer", "io.vigil.replay.ReplayProducer", Map.of(),
                 List.of("--speed", "0", "--align-now", "--telemanom", data.toString()));
         assertEquals(0, replay.awaitExit(WAIT), replay.logText());
-        List<ChannelScore> scores = awaitOutcomes(TEST_POINTS, scorer);
+        List<ChannelScore> scores = awaitOutcomes(TEST_POINTS, TEST_POINTS, scorer);
         assertEquals(TEST_POINTS, scores.size(), "one score per replayed row");
         List<DeadLetter> letters = read(Topics.DEAD_LETTERS.name(), DeadLetter.class);
         assertTrue(letters.isEmpty(), "no dead letter: " + letters);
@@ -120,19 +121,31 @@ class CommandedTelemanomIT {
                 .setInputs(List.of()).build());
         List<DeadLetter> refused = awaitDeadLetters(1, scorer);
         assertEquals(DeadLetterReason.INPUTS_MISMATCH, refused.get(0).getReason(), refused.get(0).getDetail());
-        assertEquals(TEST_POINTS, read(Topics.SCORES.name(), ChannelScore.class).size(), "and no score for it");
+        List<Double> commands = new ArrayList<>(java.util.Collections.nCopies(COMMANDS, 0.0));
+        commands.set(2, 1.0);
+        send(TelemetryPoint.newBuilder().setChannelId(channel).setSource("test").setEventTime(after.plusSeconds(60))
+                .setValue(0.1).setInputs(commands).build());
+        List<ChannelScore> last = awaitOutcomes(TEST_POINTS + 2, TEST_POINTS + 1, scorer);
+        assertEquals(Detector.LSTM, last.get(last.size() - 1).getDetector(), "the next point with its inputs is scored");
+        assertEquals(1, read(Topics.DEAD_LETTERS.name(), DeadLetter.class).size());
         assertTrue(scorer.isAlive(), scorer.logText());
     }
 
     private ServiceProcess start(String name, String module, String mainClass, Map<String, String> env,
                                  List<String> args) throws Exception {
+        return start(name, module, mainClass, env, List.of("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.vigil.avro"), args);
+    }
+
+    private ServiceProcess start(String name, String module, String mainClass, Map<String, String> env,
+                                 List<String> jvmOptions, List<String> args) throws Exception {
         Map<String, String> all = new java.util.HashMap<>(env);
         all.put("VIGIL_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         all.put("VIGIL_SCHEMA_REGISTRY_URL", registry.url());
-        ServiceProcess p = ServiceProcess.start(name, REPO, module, mainClass,
-                List.of("-Xmx512m", "-XX:+UseSerialGC", "--add-modules", "jdk.incubator.vector",
-                        "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.vigil.avro"),
-                all, args, Files.createDirectories(dir.resolve("logs")));
+        List<String> options = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseSerialGC", "--add-modules",
+                "jdk.incubator.vector"));
+        options.addAll(jvmOptions);
+        ServiceProcess p = ServiceProcess.start(name, REPO, module, mainClass, options, all, args,
+                Files.createDirectories(dir.resolve("logs")));
         processes.add(p);
         return p;
     }
@@ -141,18 +154,19 @@ class CommandedTelemanomIT {
         return CommittedRecords.readAll(broker.bootstrapServers(), registry.url(), topic, type);
     }
 
-    private List<ChannelScore> awaitOutcomes(int points, ServiceProcess scorer) throws InterruptedException {
+    /** The scores once {@code outcomes} points have a score or a dead letter; there must be {@code scored} scores. */
+    private List<ChannelScore> awaitOutcomes(int outcomes, int scored, ServiceProcess scorer) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         List<ChannelScore> scores;
         do {
             scores = read(Topics.SCORES.name(), ChannelScore.class);
             int letters = read(Topics.DEAD_LETTERS.name(), DeadLetter.class).size();
-            if (scores.size() + letters >= points || !scorer.isAlive()) {
+            if (scores.size() + letters >= outcomes || !scorer.isAlive()) {
                 break;
             }
             Thread.sleep(500);
         } while (System.nanoTime() < deadline);
-        assertEquals(points, scores.size(), "scores committed" + scorer.logText());
+        assertEquals(scored, scores.size(), "scores committed" + scorer.logText());
         return scores;
     }
 

@@ -56,17 +56,17 @@ public final class NominalSplit {
         }
         int offset = trainEnd;
         List<LabelRange> testLabels = ranges.stream().map(r -> r.shiftedLeft(offset)).toList();
-        InputColumns all = series.inputs();
-        double[][] trainInputs = new double[all.count()][];
-        double[][] testInputs = new double[all.count()][];
-        for (int k = 0; k < all.count(); k++) {
-            trainInputs[k] = Arrays.copyOfRange(all.train()[k], 0, trainEnd);
-            testInputs[k] = Arrays.copyOfRange(all.train()[k], trainEnd, n);
+        double[][] all = series.inputs();
+        double[][] trainInputs = new double[all.length][];
+        double[][] testInputs = new double[all.length][];
+        for (int k = 0; k < all.length; k++) {
+            trainInputs[k] = Arrays.copyOfRange(all[k], 0, trainEnd);
+            testInputs[k] = Arrays.copyOfRange(all[k], trainEnd, n);
         }
         return new ChannelData(channelId, source,
                 Arrays.copyOfRange(series.values(), 0, trainEnd), Arrays.copyOfRange(series.values(), trainEnd, n),
                 Arrays.copyOfRange(times, 0, trainEnd), Arrays.copyOfRange(times, trainEnd, n), testLabels, notes,
-                new InputColumns(all.names(), trainInputs, testInputs));
+                new InputColumns(series.inputNames(), trainInputs, testInputs));
     }
 
     /** Index of the first time at or after {@code t}, or {@code times.length}. */

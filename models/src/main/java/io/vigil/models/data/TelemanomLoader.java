@@ -6,7 +6,6 @@ import io.vigil.datasets.TelemanomLabels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -62,8 +61,8 @@ public final class TelemanomLoader {
             List<LabelRange> labels = row.sequences().stream()
                     .map(q -> new LabelRange(q.first(), q.last(), q.kind())).toList();
             List<String> notes = Optional.ofNullable(file.notes().get(row.channel())).stream().toList();
-            channels.add(new ChannelData(row.channel(), "telemanom/" + row.spacecraft(), train.columns()[0],
-                    test.columns()[0], null, null, labels, notes, inputs(train, test)));
+            channels.add(new ChannelData(row.channel(), "telemanom/" + row.spacecraft(), train.values(),
+                    test.values(), null, null, labels, notes, inputs(train, test)));
         }
         return channels;
     }
@@ -75,8 +74,7 @@ public final class TelemanomLoader {
         for (int c = 1; c <= count; c++) {
             names.add("cmd" + c);
         }
-        return new InputColumns(names, Arrays.copyOfRange(train.columns(), 1, count + 1),
-                Arrays.copyOfRange(test.columns(), 1, count + 1));
+        return new InputColumns(names, train.inputColumns(), test.inputColumns());
     }
 
     /** A model cannot learn from NaN or infinity. */

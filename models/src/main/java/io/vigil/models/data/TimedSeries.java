@@ -10,10 +10,11 @@ import java.util.List;
  * reported in {@link #notes()}, the way the replay producer skips them, so the model learns the series
  * the scorer will see. Columns after the value are the points' input features.
  *
- * @param inputs the input features beside the value, split into training and test parts by
- *     {@link NominalSplit}: here all of them are in {@code train}, {@code test} has no points
+ * @param inputNames the input columns' names, in order
+ * @param inputs {@code [input][point]}: the input features beside the values, one column per name
  */
-public record TimedSeries(Path file, long[] times, double[] values, InputColumns inputs, List<String> notes) {
+public record TimedSeries(Path file, long[] times, double[] values, List<String> inputNames, double[][] inputs,
+                          List<String> notes) {
 
     public int size() {
         return values.length;
@@ -28,7 +29,7 @@ public record TimedSeries(Path file, long[] times, double[] values, InputColumns
                 columns[k][r] = csv.inputs()[r][k];
             }
         }
-        InputColumns inputs = new InputColumns(csv.inputNames(), columns, new double[count][0]);
-        return new TimedSeries(file, csv.times(), csv.values(), inputs, csv.skippedNote().stream().toList());
+        return new TimedSeries(file, csv.times(), csv.values(), csv.inputNames(), columns,
+                csv.skippedNote().stream().toList());
     }
 }

@@ -74,21 +74,6 @@ public final class TelemanomDataset {
         return new LoadResult(series, warnings);
     }
 
-    /** Columns 1.. of each row: the command flags the channel's model takes beside the value. */
-    private static double[][] rows(Npy.Table table) {
-        int inputs = table.columns().length - 1;
-        if (inputs == 0) {
-            return new double[0][];
-        }
-        double[][] rows = new double[table.rows()][inputs];
-        for (int r = 0; r < table.rows(); r++) {
-            for (int k = 0; k < inputs; k++) {
-                rows[r][k] = table.columns()[k + 1][r];
-            }
-        }
-        return rows;
-    }
-
     private static Series series(Path root, Path labelsFile, TelemanomLabels.Row row, TimeAxis axis) {
         Path file = root.resolve("test").resolve(row.channel() + ".npy");
         String where = labelsFile + ":" + row.line() + ": ";
@@ -96,7 +81,7 @@ public final class TelemanomDataset {
             throw new IllegalArgumentException(where + "channel '" + row.channel() + "' has no test series " + file);
         }
         Npy.Table table = Npy.read(file);
-        double[] values = table.columns()[0];
+        double[] values = table.values();
         if (values.length != row.numValues()) {
             throw new IllegalArgumentException(where + "num_values is " + row.numValues() + " but " + file + " has "
                     + values.length + " rows");
@@ -106,6 +91,6 @@ public final class TelemanomDataset {
             labels.add(new TimeWindow(axis.time(q.first()), axis.time(q.last()), q.kind()));
         }
         return new Series(row.channel(), "telemanom/" + row.spacecraft(), axis.times(values.length), values, labels,
-                rows(table));
+                table.inputRows());
     }
 }

@@ -12,7 +12,12 @@ public final class RecordingSink implements Publisher {
 
     public sealed interface Event permits Point, Label, Beat, Barrier {}
 
-    public record Point(String channel, long time, double value) implements Event {}
+    /** A point and its input features, as a list so that points compare by value. */
+    public record Point(String channel, long time, double value, List<Double> inputs) implements Event {
+        public Point(String channel, long time, double value) {
+            this(channel, time, value, List.of());
+        }
+    }
 
     public record Label(String channel, long publishedAt, long start, long end, String kind) implements Event {}
 
@@ -41,7 +46,7 @@ public final class RecordingSink implements Publisher {
 
     @Override
     public void point(int channel, long eventTime, double value, double[] inputs) {
-        events.add(new Point(channels.get(channel), eventTime, value));
+        events.add(new Point(channels.get(channel), eventTime, value, java.util.Arrays.stream(inputs).boxed().toList()));
         firstPoint.countDown();
     }
 

@@ -36,6 +36,20 @@ class ReplayScheduleTest {
     }
 
     @Test
+    void eachPointCarriesItsRowsInputsAcrossLaps() {
+        long[] times = {0, 1000, 2000};
+        Series commanded = new Series("c", "test", times, new double[] {1, 2, 3}, List.of(),
+                new double[][] {{1, 0}, {0, 1}, {0, 0}});
+        RecordingSink sink = RecordingSink.drain(new ReplaySchedule(List.of(commanded, series("plain", times, List.of())),
+                new ReplaySchedule.Options(true, null, io.vigil.replay.schedule.StartOffset.NONE)), 12);
+        List<Point> c = sink.points().stream().filter(p -> p.channel().equals("c")).toList();
+        assertEquals(List.of(1.0, 0.0), c.get(0).inputs());
+        assertEquals(List.of(0.0, 1.0), c.get(1).inputs());
+        assertEquals(List.of(1.0, 0.0), c.get(3).inputs(), "the second lap repeats the first one's inputs");
+        assertTrue(sink.points().stream().filter(p -> p.channel().equals("plain")).allMatch(p -> p.inputs().isEmpty()));
+    }
+
+    @Test
     void eachSeriesLabelsComeJustBeforeItsFirstPointThenABarrier() {
         Series a = series("a", new long[] {100, 200, 300}, List.of(new TimeWindow(200, 300, "spike")));
         Series b = series("b", new long[] {150, 250}, List.of(new TimeWindow(150, 150, "dip")));

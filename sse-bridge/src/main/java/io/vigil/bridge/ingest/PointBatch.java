@@ -25,8 +25,8 @@ import java.util.List;
  *   <li>{@code value}: a finite number;</li>
  *   <li>{@code source}: optional free text, {@code http} when absent;</li>
  *   <li>{@code inputs}: optional, an array of finite numbers: the input features the channel's model
- *       takes beside the value, in its release's order ({@code TelemetryPoint.inputs}); empty when
- *       absent.</li>
+ *       takes beside the value, in its release's order ({@code TelemetryPoint.inputs}); none when
+ *       absent, null or an empty object (what clients sent before points carried inputs).</li>
  * </ul>
  */
 public final class PointBatch {
@@ -134,7 +134,7 @@ public final class PointBatch {
     }
 
     private static List<Double> inputs(int row, JsonNode inputs, List<RowError> errors) {
-        if (inputs == null || inputs.isNull()) {
+        if (inputs == null || inputs.isNull() || inputs.isObject() && inputs.isEmpty()) {
             return List.of();
         }
         if (!inputs.isArray()) {

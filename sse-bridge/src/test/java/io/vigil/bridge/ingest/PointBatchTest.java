@@ -114,9 +114,9 @@ class PointBatchTest {
     void inputFeaturesAndAGivenSourceAreCarried() {
         PointBatch.Accepted a = assertInstanceOf(PointBatch.Accepted.class, PointBatch.parse(
                 ("{\"points\":[{\"channel\":\"c\",\"time\":\"2018-01-01 00:00:00\",\"value\":2,\"inputs\":[1,0,-0.5],\"source\":\"plc-3\"},"
-                        + "{\"channel\":\"c\",\"time\":2,\"value\":3}]}").getBytes(StandardCharsets.UTF_8), LIMIT));
+                        + "{\"channel\":\"c\",\"time\":2,\"value\":3,\"inputs\":{}}]}").getBytes(StandardCharsets.UTF_8), LIMIT));
         assertEquals(List.of(1.0, 0.0, -0.5), a.points().get(0).getInputs());
-        assertEquals(List.of(), a.points().get(1).getInputs(), "no inputs: a point of the value alone");
+        assertEquals(List.of(), a.points().get(1).getInputs(), "an empty object, as clients sent before: no inputs");
         assertEquals("plc-3", a.points().get(0).getSource());
         assertEquals(Instant.parse("2018-01-01T00:00:00Z"), a.points().get(0).getEventTime());
     }

@@ -26,6 +26,10 @@ public record ModelDescriptor(int version, String checksum, LstmArchitecture arc
 
     public ModelDescriptor {
         inputs = List.copyOf(inputs);
+        if (architecture.getInputSize() != 1 + inputs.size()) {
+            throw new IllegalArgumentException("a network of " + architecture.getInputSize() + " inputs with "
+                    + inputs.size() + " input features beside the value");
+        }
     }
 
     /**
@@ -42,7 +46,7 @@ public record ModelDescriptor(int version, String checksum, LstmArchitecture arc
     /** V1's fields, then the input count and each input's min and max. */
     private static final byte FORMAT_V2 = 2;
 
-    /** The store's binary form: a format byte, then the fields in order (about 180 bytes, 16 more per input). */
+    /** The store's binary form: a format byte, then the fields in order (about 180 bytes, 4 + 16k with k inputs). */
     public byte[] toBytes() {
         byte[] sum = checksum.getBytes(StandardCharsets.UTF_8);
         ThresholdSettings s = settings;

@@ -29,14 +29,14 @@ import java.util.List;
  * reset, when a batch of the LSTM's error window completes (the only points at which the threshold
  * decides, so segment events and the batch's chunk are stored with it) and after {@value #TAIL_LIMIT}
  * points without one (during the warm-up). Every other point is stored as a tail entry (25 bytes,
- * and 8 more per input feature), and
+ * 29 + 8k with k input features), and
  * the state after it is recomputed from the checkpoint by {@link #load}ing: the forecasts are
  * reproducible to the bit, so a restored channel scores exactly as one that never moved. A tail
  * holds no segment event, so a tail that cannot be replayed (its model was replaced meanwhile) loses
  * nothing but LSTM state the next point resets anyway.
  *
  * <p>Mutable: a step changes this value in place, all or nothing from the stores' point of view. A
- * step that throws a {@link PointRefused} from {@link #step}'s order check has changed nothing; any
+ * step that throws a {@link PointRefused} from {@link #step}'s inputs or order check has changed nothing; any
  * other exception leaves this value unusable, and the caller drops it and loads the channel again
  * from the stores, which hold the state before the point.
  */
@@ -183,11 +183,15 @@ public final class ChannelScorer {
      *     nothing changed; value: see the class comment)
      */
     public Step step(long time, double value, double[] inputs, ActiveModel model, WindowReader window, Rules rules) {
-        if (model != null && inputs.length != model.descriptor().inputs().size()) {
-            // The baseline scores the value alone and takes any inputs; a model is fed exactly its own.
+        int takes = model == null ? 0 : model.descriptor().inputs().size();
+        if (takes > 0 && inputs.length != takes) {
             throw PointRefused.beforeAnyChange(DeadLetterReason.INPUTS_MISMATCH, "the point carries " + inputs.length
-                    + " input features, but the channel's model v" + model.version() + " takes "
-                    + model.descriptor().inputs().size());
+                    + " input features, but the channel's model v" + model.version() + " takes " + takes);
+        }
+        if (takes == 0) {
+            // The baseline and a model of the value alone score the value: a producer that sends inputs
+            // (a Telemanom replay, say) before the channel has a model that takes them loses nothing.
+            inputs = ChannelCodec.NO_INPUTS;
         }
         if (points > 0 && time <= lastTime) {
             boolean duplicate = time == lastTime;

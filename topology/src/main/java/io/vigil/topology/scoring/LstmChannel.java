@@ -87,12 +87,12 @@ final class LstmChannel {
     Scored score(ActiveModel model, LstmForwardPass pass, ChannelScorer.WindowReader window, long time, double value,
                  double[] inputs, AnomalyRun run, AnomalyRun.Emitter emitter) {
         ModelDescriptor d = model.descriptor();
-        double x = scaled("value", value, d.scaling());
+        double x = scaled(-1, value, d.scaling());
         float[] features = LstmForwardPass.NO_INPUTS;
         if (inputs.length > 0) {
             features = new float[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
-                features[i] = (float) scaled("input " + i, inputs[i], d.inputs().get(i));
+                features[i] = (float) scaled(i, inputs[i], d.inputs().get(i));
             }
         }
         long consumed = steps;
@@ -123,11 +123,12 @@ final class LstmChannel {
                 report.anomalous()), completed);
     }
 
-    private static double scaled(String what, double raw, ScaleRange range) {
+    /** {@code raw} scaled with {@code range}; {@code input} says which input it is, -1 for the value. */
+    private static double scaled(int input, double raw, ScaleRange range) {
         double v = range.scale(raw);
         if (!Float.isFinite((float) v)) {
-            throw new PointRefused(DeadLetterReason.VALUE_OUT_OF_RANGE, what + " " + raw + " scales to " + v
-                    + " with the model's bounds " + range + ", beyond a finite network input");
+            throw new PointRefused(DeadLetterReason.VALUE_OUT_OF_RANGE, (input < 0 ? "value " : "input " + input + " ")
+                    + raw + " scales to " + v + " with the model's bounds " + range + ", beyond a finite network input");
         }
         return v;
     }

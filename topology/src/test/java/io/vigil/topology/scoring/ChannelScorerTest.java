@@ -140,11 +140,31 @@ class ChannelScorerTest {
             assertTrue(refused.getMessage().contains(wrong.length + " input features"), refused.getMessage());
         }
         assertEquals(1, s.lstmSteps(), "the refused points were not fed to the network");
-        step(s, stores, 1, 0.2, new double[] {0, 1}, model);
-        assertEquals(2, s.lstmSteps());
+        PointRefused huge = assertThrows(PointRefused.class,
+                () -> s.step(MINUTE, 0.2, new double[] {1e300, 0}, model, stores.window::get, RULES));
+        assertEquals(io.vigil.avro.DeadLetterReason.VALUE_OUT_OF_RANGE, huge.reason());
+        assertTrue(huge.getMessage().startsWith("input 0 "), huge.getMessage());
+        ChannelScorer restored = ChannelScorer.load("ch", stores.records.get("ch"), model, stores.window::get, RULES).scorer();
+        assertEquals(1, restored.lstmSteps(), "what the stores hold is the state before the refused point");
+        step(restored, stores, 1, 0.2, new double[] {0, 1}, model);
+        assertEquals(2, restored.lstmSteps());
         ChannelScorer baseline = ChannelScorer.fresh("b");
         baseline.step(0, 1.0, new double[] {1, 2, 3}, null, key -> null, RULES);
         assertNull(baseline.modelVersion(), "the baseline scores the value and takes any inputs");
+    }
+
+    /** A Telemanom replay sends command columns before any model takes them: a model of the value alone ignores them. */
+    @Test
+    void aModelOfTheValueAloneScoresAPointWithInputsAsThePointWithout() {
+        ActiveModel model = model(1, TestModels.SMALL);
+        ChannelScorer plain = ChannelScorer.fresh("ch");
+        ChannelScorer withInputs = ChannelScorer.fresh("ch");
+        Stores a = new Stores();
+        Stores b = new Stores();
+        for (int i = 0; i < 60; i++) {
+            double v = Math.sin(i / 7.0);
+            assertStepsEqual(step(plain, a, i, v, model), step(withInputs, b, i, v, new double[] {i % 2, 5}, model), i);
+        }
     }
 
     private static void assertStepsEqual(ChannelScorer.Step expected, ChannelScorer.Step actual, int k) {

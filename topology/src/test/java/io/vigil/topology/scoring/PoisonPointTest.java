@@ -72,12 +72,6 @@ class PoisonPointTest {
     }
 
     @Test
-    void aPointWithInputsTheModelDoesNotTakeIsAnInputsMismatchAndTheLstmStateIsUntouched() {
-        assertPoisonIsHarmless("lstm-inputs", f -> f.send("ch".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                withInputs(point("ch", NOW - 500, 0.5), List.of(1.0))), DeadLetterReason.INPUTS_MISMATCH, Map.of(), true);
-    }
-
-    @Test
     void aValueWhoseSquareWouldOverflowIsOutOfRangeAndTheBaselineStaysFinite() {
         assertPoisonIsHarmless("huge", f -> f.send("ch", NOW - 500, 1e300), DeadLetterReason.VALUE_OUT_OF_RANGE, Map.of());
     }

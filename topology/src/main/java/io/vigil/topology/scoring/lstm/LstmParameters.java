@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /**
  * The weights of one released forecaster, read from Deeplearning4j's flat parameter vector and
- * rearranged for stepping one value at a time.
+ * rearranged for stepping one point (the value and its input features) at a time.
  *
  * <h2>The wire layout (what {@code ModelRelease.parameters} carries)</h2>
  *
@@ -82,7 +82,7 @@ public final class LstmParameters {
     private final int outputSize;
     private final Precision precision;
 
-    /** [row][G]: layer 0's {@code 0_W}, multiplied by the raw input. */
+    /** [row][G]: layer 0's {@code 0_W}, multiplied by the scaled value (row 0) and input features. */
     final float[][] inputRows;
     /** [layer]: the hidden-fed rows of the layer, block-major, for FLOAT32, else null. */
     final float[][] rows;

@@ -30,9 +30,10 @@ final class StepScratch {
 
     /**
      * Starts {@code z} of a layer: its bias, plus on layer 0 the value times row 0 of {@code 0_W} and
-     * each input feature times its row, in row order. A feature at 0 (a command flag not set, the
-     * usual case) adds nothing and is skipped: for finite weights {@code z + 0 * w} is {@code z} but
-     * for the sign of a zero, which no gate's function tells apart.
+     * each input feature times its row, in row order. A feature at 0 (a command column that training
+     * never saw set, which scales to 0: most of a SMAP channel's 24) adds nothing and is skipped: for
+     * finite weights {@code z + 0 * w} is {@code z} but for the sign of a zero, which no gate's function
+     * tells apart.
      */
     static void startGates(LstmParameters p, int layer, float x, float[] inputs, float[] z) {
         float[] b = p.bias[layer];
