@@ -37,18 +37,19 @@ class CommandedTelemetryTest {
     }
 
     /**
-     * What makes the anomalies contextual: each labeled range starts with a command, no other command
-     * comes shortly before or during it, and the value stays where it was for the stuck stretch, where
-     * after a followed command it moves by at least the levels' spacing.
+     * What makes the anomalies contextual: each labeled range starts with a change of the command in
+     * force, no other change comes shortly before or during it, and the value stays where it was for
+     * the stuck stretch, where after a followed command it moves by at least the levels' spacing.
      */
     @Test
     void anomaliesAreCommandsTheValueDoesNotFollow() {
         ChannelData c = Layout.TELEMANOM.load(write(), Layout.Options.defaults()).get(1);
+        double[][] test = c.inputs().test();
         for (LabelRange label : c.labels()) {
             assertTrue(label.first() >= CommandedTelemetry.FIRST_ANOMALY, label.toString());
-            assertEquals(1, flags(c.inputs().test(), label.first()), "a command opens " + label);
             for (int t = label.first() - CommandedTelemetry.SETTLE; t <= label.last(); t++) {
-                assertEquals(t == label.first() ? 1 : 0, flags(c.inputs().test(), t), "commands at " + t + " in " + label);
+                assertEquals(1, flags(test, t), "one command in force at " + t);
+                assertEquals(t == label.first(), inForce(test, t) != inForce(test, t - 1), "a change at " + t + " in " + label);
             }
             double before = c.test()[label.first()];
             for (int t = label.first(); t < label.first() + CommandedTelemetry.ANOMALY_LENGTH; t++) {
@@ -57,25 +58,40 @@ class CommandedTelemetryTest {
             double settled = c.test()[label.last()];
             assertTrue(Math.abs(settled - before) > 0.3, "and settles late, to " + settled + " from " + before);
         }
-        int commands = 0;
+        double[][] train = c.inputs().train();
+        int changes = 0;
         int moved = 0;
-        for (int t = 0; t + 30 < c.train().length; t++) {
-            if (flags(c.inputs().train(), t) == 1 && nextCommand(c.inputs().train(), t) > t + 30) {
-                commands++;
+        for (int t = 1; t + 30 < c.train().length; t++) {
+            if (inForce(train, t) != inForce(train, t - 1) && keptFor(train, t, 30)) {
+                changes++;
                 moved += Math.abs(c.train()[t + 30] - c.train()[t]) > 0.3 ? 1 : 0;
             }
         }
-        assertTrue(commands >= 5, "training sees commands left alone for 30 steps: " + commands);
-        assertTrue(moved >= commands - 1, "a followed command moves the value (" + moved + " of " + commands + ")");
-    }
-
-    private static int nextCommand(double[][] columns, int t) {
-        for (int u = t + 1; u < columns[0].length; u++) {
-            if (flags(columns, u) > 0) {
-                return u;
+        assertTrue(changes >= 5, "training sees commands left in force for 30 steps: " + changes);
+        assertEquals(changes, moved, "a followed command moves the value");
+        for (int k = CommandedTelemetry.USED_COMMANDS; k < train.length; k++) {
+            for (double v : train[k]) {
+                assertEquals(0.0, v, "column " + (k + 1) + " is never set");
             }
         }
-        return Integer.MAX_VALUE;
+    }
+
+    private static boolean keptFor(double[][] columns, int t, int steps) {
+        for (int u = t + 1; u <= t + steps; u++) {
+            if (inForce(columns, u) != inForce(columns, t)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int inForce(double[][] columns, int t) {
+        for (int k = 0; k < columns.length; k++) {
+            if (columns[k][t] == 1) {
+                return k;
+            }
+        }
+        return -1;
     }
 
     private static int flags(double[][] columns, int t) {
