@@ -238,9 +238,9 @@ class ModelRegistryTest {
                 withSettings(candidate("bad-window-default", 5), s -> s.setWindowSize(1))));
         bad.add(Map.entry("invalid threshold settings: ", withSettings(candidate("bad-prune", 5), s -> s.setPruneP(1.5))));
         bad.add(Map.entry("window shorter than 2 * lS", withSettings(candidate("bad-ls", 5), s -> s.setLS(1051))));
-        bad.add(Map.entry("scaling bounds must be finite with max > min: [2.0, 2.0]",
+        bad.add(Map.entry("scaling bounds of the value must be finite with max > min: [2.0, 2.0]",
                 withScaling(candidate("bad-scale", 5), 2, 2)));
-        bad.add(Map.entry("scaling bounds must be finite with max > min: [-5.0, NaN]",
+        bad.add(Map.entry("scaling bounds of the value must be finite with max > min: [-5.0, NaN]",
                 withScaling(candidate("bad-nan-scale", 5), -5, Double.NaN)));
         bad.add(Map.entry("checksum mismatch: release says 00, parameters hash to ",
                 ModelRelease.newBuilder(candidate("bad-sum", 5)).setChecksum("00").build()));
