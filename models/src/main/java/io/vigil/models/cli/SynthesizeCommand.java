@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "synthesize", mixinStandardHelpOptions = true,
         description = "Write a Telemanom-layout data set in which command inputs drive the value and the labeled"
-                + " anomalies are level changes no command called for (see docs/evaluation.md).")
+                + " anomalies are commands the value does not follow (see docs/evaluation.md).")
 final class SynthesizeCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Root of the data set to write.")
