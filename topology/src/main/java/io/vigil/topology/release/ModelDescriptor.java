@@ -27,8 +27,8 @@ public record ModelDescriptor(int version, String checksum, LstmArchitecture arc
     public ModelDescriptor {
         inputs = List.copyOf(inputs);
         if (architecture.getInputSize() != 1 + inputs.size()) {
-            throw new IllegalArgumentException("a network of " + architecture.getInputSize() + " inputs with "
-                    + inputs.size() + " input features beside the value");
+            throw new IllegalArgumentException("the network takes " + architecture.getInputSize() + " features per"
+                    + " step, but " + inputs.size() + " inputs are named beside the value");
         }
     }
 

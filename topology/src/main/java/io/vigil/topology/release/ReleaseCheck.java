@@ -62,10 +62,6 @@ public final class ReleaseCheck {
                     + actual);
         }
         LstmArchitecture architecture = release.getArchitecture();
-        if (architecture.getInputSize() != 1 + release.getInputs().size()) {
-            throw new BadRelease("the network takes " + architecture.getInputSize() + " features per step, but the"
-                    + " release names " + release.getInputs().size() + " inputs beside the value");
-        }
         LstmParameters weights;
         ThresholdSettings settings;
         try {
@@ -82,9 +78,14 @@ public final class ReleaseCheck {
         for (ModelInput input : release.getInputs()) {
             inputs.add(usable(input.getScaling(), "input '" + input.getName() + "'"));
         }
-        ModelDescriptor descriptor = new ModelDescriptor(release.getVersion(), actual, architecture, scaling, inputs,
-                settings, release.getReleasedAt().toEpochMilli());
-        return new Checked(descriptor, parameters, weights);
+        try {
+            // The descriptor's constructor holds the rule that the network takes the value and the inputs.
+            ModelDescriptor descriptor = new ModelDescriptor(release.getVersion(), actual, architecture, scaling, inputs,
+                    settings, release.getReleasedAt().toEpochMilli());
+            return new Checked(descriptor, parameters, weights);
+        } catch (IllegalArgumentException e) {
+            throw new BadRelease(e.getMessage());
+        }
     }
 
     private static ScaleRange usable(ScalingBounds bounds, String what) throws BadRelease {

@@ -174,6 +174,11 @@ public final class ChannelScorer {
         return run.isOpen();
     }
 
+    /** Input features {@code model} is fed beside the value: 0 for the baseline (null) and a model of the value alone. */
+    public static int inputsTaken(ActiveModel model) {
+        return model == null ? 0 : model.descriptor().inputs().size();
+    }
+
     /**
      * Scores the channel's next point.
      *
@@ -183,7 +188,7 @@ public final class ChannelScorer {
      *     nothing changed; value: see the class comment)
      */
     public Step step(long time, double value, double[] inputs, ActiveModel model, WindowReader window, Rules rules) {
-        int takes = model == null ? 0 : model.descriptor().inputs().size();
+        int takes = inputsTaken(model);
         if (takes > 0 && inputs.length != takes) {
             throw PointRefused.beforeAnyChange(DeadLetterReason.INPUTS_MISMATCH, "the point carries " + inputs.length
                     + " input features, but the channel's model v" + model.version() + " takes " + takes);

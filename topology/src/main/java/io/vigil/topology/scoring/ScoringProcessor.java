@@ -101,7 +101,7 @@ public final class ScoringProcessor implements Processor<String, Received<Teleme
             ActiveModel model = models.find(channel);
             ChannelScorer scorer = scorer(channel, model, changes);
             try {
-                step = scorer.step(point.getEventTime().toEpochMilli(), point.getValue(), inputs(point), model,
+                step = scorer.step(point.getEventTime().toEpochMilli(), point.getValue(), inputs(point, model), model,
                         windowReader, rules);
             } catch (PointRefused e) {
                 if (!e.changedNothing()) {
@@ -187,9 +187,10 @@ public final class ScoringProcessor implements Processor<String, Received<Teleme
         return events;
     }
 
-    private static double[] inputs(TelemetryPoint point) {
+    /** The point's inputs as the scorer takes them; not copied for a model that ignores them. */
+    private static double[] inputs(TelemetryPoint point, ActiveModel model) {
         List<Double> inputs = point.getInputs();
-        if (inputs.isEmpty()) {
+        if (inputs.isEmpty() || ChannelScorer.inputsTaken(model) == 0) {
             return ChannelCodec.NO_INPUTS;
         }
         double[] out = new double[inputs.size()];
