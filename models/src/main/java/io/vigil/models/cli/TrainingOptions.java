@@ -1,5 +1,6 @@
 package io.vigil.models.cli;
 
+import io.vigil.models.training.Engine;
 import io.vigil.models.training.MemoryBudget;
 import io.vigil.models.training.ScalingRules;
 import io.vigil.models.training.Scheme;
@@ -15,6 +16,11 @@ final class TrainingOptions {
             description = "tbptt (default: parallel sub-sequences, truncated BPTT) or windows (Telemanom's sliding"
                     + " windows of l_s, much slower; see docs/models.md).")
     Scheme scheme;
+
+    @Option(names = "--engine", paramLabel = "E", converter = EngineConverter.class,
+            description = "tbptt: vigil (default: the project's own LSTM kernel) or dl4j (DL4J's fit, many times"
+                    + " slower on a channel's batch of one; see docs/models.md). The windows scheme runs on dl4j.")
+    Engine engine;
 
     @Option(names = "--max-epochs", paramLabel = "N",
             description = "Epoch budget (default: 200 for tbptt, Telemanom's 35 for windows); early stopping usually ends sooner.")
@@ -58,6 +64,9 @@ final class TrainingOptions {
                 .withSequenceLength(sequenceLength)
                 .withChunks(chunks)
                 .withSeed(seed);
+        if (engine != null) {
+            c = c.withEngine(engine);
+        }
         if (units != c.architecture().getUnits()) {
             c = c.withArchitecture(io.vigil.avro.LstmArchitecture.newBuilder(c.architecture()).setUnits(units).build());
         }
@@ -79,6 +88,13 @@ final class TrainingOptions {
 
     long perTaskBytes() {
         return memoryPerTaskMiB != null ? memoryPerTaskMiB << 20 : MemoryBudget.DEFAULT_PER_TASK_BYTES;
+    }
+
+    static final class EngineConverter implements picocli.CommandLine.ITypeConverter<Engine> {
+        @Override
+        public Engine convert(String value) {
+            return Engine.parse(value);
+        }
     }
 
     static final class SchemeConverter implements picocli.CommandLine.ITypeConverter<Scheme> {

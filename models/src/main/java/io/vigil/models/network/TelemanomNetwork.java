@@ -21,7 +21,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public final class TelemanomNetwork {
 
     /** Probability of keeping an activation: Telemanom drops 30 %. */
-    static final double KEEP_PROBABILITY = 0.7;
+    public static final double KEEP_PROBABILITY = 0.7;
 
     private TelemanomNetwork() {}
 

@@ -48,6 +48,7 @@ public final class CandidateFiles {
         info.put("layout", layout);
         info.put("source", m.source());
         info.put("scheme", c.scheme().label());
+        info.put("engine", c.engine().label());
         info.put("epochs", Integer.toString(m.epochs()));
         info.put("bestEpoch", Integer.toString(m.bestEpoch()));
         info.put("valLoss", fmt(m.valLoss()));

@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -85,17 +86,15 @@ public final class ChannelTrainer {
         MultiLayerNetwork network = TelemanomNetwork.create(architecture, config.learningRate(), config.seed());
         Validation validation = new Validation(scaled, fitPoints, config.sequenceLength(), config.sequenceLength());
         SplittableRandom random = new SplittableRandom(config.seed() ^ data.channelId().hashCode());
-        EpochRunner runner = config.scheme() == Scheme.TBPTT
-                ? new TbpttEpochs(network, fit, config, random)
-                : new WindowEpochs(network, fit, config, random);
+        EpochRunner runner = runner(network, fit, validation, config, random);
 
         double[] history = new double[config.maxEpochs() + 1];
-        double best = validation.loss(network);
+        double best = runner.validationLoss();
         history[0] = best;
         // Keras' EarlyStopping: an epoch improves when it beats the last improving epoch by minDelta, so
         // small gains that add up to minDelta count. The parameters kept are the lowest loss's regardless.
         double reference = best;
-        INDArray bestParams = network.params().dup();
+        float[] bestParams = runner.parameters().clone();
         int bestEpoch = 0;
         int sinceImprovement = 0;
         int epoch = 0;
@@ -105,7 +104,7 @@ public final class ChannelTrainer {
             }
             epoch++;
             runner.epoch();
-            double loss = validation.loss(network);
+            double loss = runner.validationLoss();
             history[epoch] = loss;
             if (loss < reference - config.minDelta()) {
                 reference = loss;
@@ -116,14 +115,14 @@ public final class ChannelTrainer {
             if (loss < best) {
                 best = loss;
                 bestEpoch = epoch;
-                bestParams.assign(network.params());
+                bestParams = runner.parameters().clone();
             }
-            listener.epochDone(data.channelId(), epoch, loss, best);
+        listener.epochDone(data.channelId(), epoch, loss, best);
             if (sinceImprovement >= config.patience()) {
                 break;
             }
         }
-        network.setParams(bestParams);
+        network.setParams(Nd4j.create(bestParams, new long[] {1, bestParams.length}, 'c'));
         network.rnnClearPreviousState();
         ParameterExport.Export export = ParameterExport.export(network);
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -174,10 +173,102 @@ public final class ChannelTrainer {
         return Math.max(1, Math.min(MAX_CHUNKS, k));
     }
 
+    private static EpochRunner runner(MultiLayerNetwork network, float[][] fit, Validation validation,
+            TrainingConfig config, SplittableRandom random) {
+        if (config.scheme() == Scheme.WINDOWS) {
+            return new WindowEpochs(network, fit, validation, config, random);
+        }
+        if (config.engine() == Engine.DL4J) {
+            return new TbpttEpochs(network, fit, validation, config, random);
+        }
+        // The kernel starts from DL4J's initial parameters, so the engines differ in speed, not in start.
+        float[] initial = network.params().castTo(DataType.FLOAT).toFloatVector();
+        LstmKernel kernel = new LstmKernel(ParameterExport.architectureOf(network), initial,
+                TelemanomNetwork.KEEP_PROBABILITY);
+        return new KernelTbpttEpochs(kernel, new Adam(config.learningRate(), initial.length), fit, validation, config,
+                random);
+    }
+
     private interface EpochRunner {
         void epoch();
 
         int sequences();
+
+        double validationLoss();
+
+        /** The parameters now, DL4J's flat layout; may be the live array. */
+        float[] parameters();
+    }
+
+    /** The tBPTT scheme's sub-sequences of one epoch: inputs {@code [K, features, L]}, targets {@code [K, L]}. */
+    private record Chunked(float[] x, float[] y, int chunks, int length) {
+
+        /** Cuts the fitting part into {@code chunks} sub-sequences from a random offset below l_s. */
+        static Chunked of(float[][] fit, int chunks, int lS, SplittableRandom random) {
+            int steps = fit[0].length - 1;
+            int maxOffset = Math.min(lS, steps / (2 * chunks));
+            int offset = maxOffset > 0 ? random.nextInt(maxOffset) : 0;
+            int length = (steps - offset) / chunks;
+            float[] x = new float[chunks * fit.length * length];
+            float[] y = new float[chunks * length];
+            for (int k = 0; k < chunks; k++) {
+                int from = offset + k * length;
+                copySteps(fit, from, x, k, length);
+                System.arraycopy(fit[0], from + 1, y, k * length, length);
+            }
+            return new Chunked(x, y, chunks, length);
+        }
+    }
+
+    /**
+     * The tBPTT scheme of {@link TbpttEpochs} on the project's {@link LstmKernel}: each epoch starts from
+     * a zero state, and each segment of l_s steps is one Adam update, the state carried to the next.
+     */
+    private static final class KernelTbpttEpochs implements EpochRunner {
+        private final LstmKernel kernel;
+        private final Adam adam;
+        private final float[][] fit;
+        private final Validation validation;
+        private final int chunks;
+        private final int lS;
+        private final SplittableRandom random;
+
+        KernelTbpttEpochs(LstmKernel kernel, Adam adam, float[][] fit, Validation validation, TrainingConfig config,
+                SplittableRandom random) {
+            this.kernel = kernel;
+            this.adam = adam;
+            this.fit = fit;
+            this.validation = validation;
+            this.lS = config.sequenceLength();
+            this.chunks = chunksFor(fit[0].length - 1, config);
+            this.random = random;
+        }
+
+        @Override
+        public void epoch() {
+            Chunked epoch = Chunked.of(fit, chunks, lS, random);
+            kernel.resetState(chunks);
+            for (int from = 0; from < epoch.length(); from += lS) {
+                int length = Math.min(lS, epoch.length() - from);
+                kernel.segmentGradient(epoch.x(), epoch.y(), chunks, epoch.length(), from, length, random);
+                adam.update(kernel.params(), kernel.gradient());
+            }
+        }
+
+        @Override
+        public int sequences() {
+            return chunks;
+        }
+
+        @Override
+        public double validationLoss() {
+            return validation.loss(kernel);
+        }
+
+        @Override
+        public float[] parameters() {
+            return kernel.params();
+        }
     }
 
     /**
@@ -190,13 +281,16 @@ public final class ChannelTrainer {
         private final MultiLayerNetwork network;
         /** [feature][point]: feature 0 the value, the target one step ahead. */
         private final float[][] fit;
+        private final Validation validation;
         private final int chunks;
         private final int lS;
         private final SplittableRandom random;
 
-        TbpttEpochs(MultiLayerNetwork network, float[][] fit, TrainingConfig config, SplittableRandom random) {
+        TbpttEpochs(MultiLayerNetwork network, float[][] fit, Validation validation, TrainingConfig config,
+                SplittableRandom random) {
             this.network = network;
             this.fit = fit;
+            this.validation = validation;
             this.lS = config.sequenceLength();
             this.chunks = chunksFor(fit[0].length - 1, config);
             this.random = random;
@@ -208,25 +302,25 @@ public final class ChannelTrainer {
 
         @Override
         public void epoch() {
-            int steps = fit[0].length - 1;
-            int maxOffset = Math.min(lS, steps / (2 * chunks));
-            int offset = maxOffset > 0 ? random.nextInt(maxOffset) : 0;
-            int length = (steps - offset) / chunks;
-            float[] x = new float[chunks * fit.length * length];
-            float[] y = new float[chunks * length];
-            for (int k = 0; k < chunks; k++) {
-                int from = offset + k * length;
-                copySteps(fit, from, x, k, length);
-                System.arraycopy(fit[0], from + 1, y, k * length, length);
-            }
-            INDArray features = Nd4j.create(x, new long[] {chunks, fit.length, length}, 'c');
-            INDArray labels = Nd4j.create(y, new long[] {chunks, 1, length}, 'c');
+            Chunked epoch = Chunked.of(fit, chunks, lS, random);
+            INDArray features = Nd4j.create(epoch.x(), new long[] {chunks, fit.length, epoch.length()}, 'c');
+            INDArray labels = Nd4j.create(epoch.y(), new long[] {chunks, 1, epoch.length()}, 'c');
             network.fit(new DataSet(features, labels));
         }
 
         @Override
         public int sequences() {
             return chunks;
+        }
+
+        @Override
+        public double validationLoss() {
+            return validation.loss(network);
+        }
+
+        @Override
+        public float[] parameters() {
+            return network.params().castTo(DataType.FLOAT).toFloatVector();
         }
     }
 
@@ -241,11 +335,14 @@ public final class ChannelTrainer {
         private final int lS;
         private final int batch;
         private final int[] order;
+        private final Validation validation;
         private final SplittableRandom random;
 
-        WindowEpochs(MultiLayerNetwork network, float[][] fit, TrainingConfig config, SplittableRandom random) {
+        WindowEpochs(MultiLayerNetwork network, float[][] fit, Validation validation, TrainingConfig config,
+                SplittableRandom random) {
             this.network = network;
             this.fit = fit;
+            this.validation = validation;
             this.lS = config.sequenceLength();
             this.batch = config.batchSize();
             this.order = new int[fit[0].length - lS];
@@ -282,6 +379,16 @@ public final class ChannelTrainer {
         @Override
         public int sequences() {
             return order.length;
+        }
+
+        @Override
+        public double validationLoss() {
+            return validation.loss(network);
+        }
+
+        @Override
+        public float[] parameters() {
+            return network.params().castTo(DataType.FLOAT).toFloatVector();
         }
     }
 }

@@ -24,10 +24,11 @@ import java.util.Objects;
  * @param learningRate Adam's learning rate
  * @param seed seed of the initial weights, dropout and shuffling
  * @param scaling which channels are scaled with bounds an operator fixed, the rest with learned ones
+ * @param engine what computes the gradients: {@link Engine#VIGIL} for tBPTT by default
  */
 public record TrainingConfig(Scheme scheme, LstmArchitecture architecture, int maxEpochs, int patience, double minDelta,
         double validationFraction, int sequenceLength, int chunks, int batchSize, double learningRate, long seed,
-        ScalingRules scaling) {
+        ScalingRules scaling, Engine engine) {
 
     public static final int TELEMANOM_EPOCHS = 35;
     public static final int TELEMANOM_PATIENCE = 10;
@@ -46,6 +47,8 @@ public record TrainingConfig(Scheme scheme, LstmArchitecture architecture, int m
         Objects.requireNonNull(scheme, "scheme");
         Objects.requireNonNull(architecture, "architecture");
         Objects.requireNonNull(scaling, "scaling");
+        Objects.requireNonNull(engine, "engine");
+        require(scheme == Scheme.TBPTT || engine == Engine.DL4J, "the windows scheme on the dl4j engine");
         require(maxEpochs >= 1, "maxEpochs >= 1");
         require(patience >= 1, "patience >= 1");
         require(minDelta >= 0, "minDelta >= 0");
@@ -64,52 +67,59 @@ public record TrainingConfig(Scheme scheme, LstmArchitecture architecture, int m
     public static TrainingConfig of(Scheme scheme) {
         return new TrainingConfig(scheme, TelemanomNetwork.defaultArchitecture(),
                 scheme == Scheme.TBPTT ? TBPTT_EPOCHS : TELEMANOM_EPOCHS, TELEMANOM_PATIENCE, TELEMANOM_MIN_DELTA,
-                TELEMANOM_VALIDATION, TELEMANOM_L_S, 0, TELEMANOM_BATCH, 1e-3, 42, ScalingRules.LEARNED);
+                TELEMANOM_VALIDATION, TELEMANOM_L_S, 0, TELEMANOM_BATCH, 1e-3, 42, ScalingRules.LEARNED,
+                scheme == Scheme.TBPTT ? Engine.VIGIL : Engine.DL4J);
     }
 
+    /** {@code s}, on the engine it runs on: the windows scheme on DL4J's, tBPTT on this one's. */
     public TrainingConfig withScheme(Scheme s) {
         return new TrainingConfig(s, architecture, maxEpochs, patience, minDelta, validationFraction, sequenceLength, chunks,
-                batchSize, learningRate, seed, scaling);
+                batchSize, learningRate, seed, scaling, s == Scheme.TBPTT ? engine : Engine.DL4J);
     }
 
     public TrainingConfig withMaxEpochs(int epochs) {
         return new TrainingConfig(scheme, architecture, epochs, patience, minDelta, validationFraction, sequenceLength,
-                chunks, batchSize, learningRate, seed, scaling);
+                chunks, batchSize, learningRate, seed, scaling, engine);
     }
 
     public TrainingConfig withArchitecture(LstmArchitecture a) {
         return new TrainingConfig(scheme, a, maxEpochs, patience, minDelta, validationFraction, sequenceLength, chunks,
-                batchSize, learningRate, seed, scaling);
+                batchSize, learningRate, seed, scaling, engine);
     }
 
     public TrainingConfig withSequenceLength(int l) {
         return new TrainingConfig(scheme, architecture, maxEpochs, patience, minDelta, validationFraction, l, chunks,
-                batchSize, learningRate, seed, scaling);
+                batchSize, learningRate, seed, scaling, engine);
     }
 
     public TrainingConfig withChunks(int c) {
         return new TrainingConfig(scheme, architecture, maxEpochs, patience, minDelta, validationFraction, sequenceLength,
-                c, batchSize, learningRate, seed, scaling);
+                c, batchSize, learningRate, seed, scaling, engine);
     }
 
     public TrainingConfig withPatience(int p) {
         return new TrainingConfig(scheme, architecture, maxEpochs, p, minDelta, validationFraction, sequenceLength, chunks,
-                batchSize, learningRate, seed, scaling);
+                batchSize, learningRate, seed, scaling, engine);
     }
 
     public TrainingConfig withLearningRate(double lr) {
         return new TrainingConfig(scheme, architecture, maxEpochs, patience, minDelta, validationFraction, sequenceLength,
-                chunks, batchSize, lr, seed, scaling);
+                chunks, batchSize, lr, seed, scaling, engine);
     }
 
     public TrainingConfig withSeed(long s) {
         return new TrainingConfig(scheme, architecture, maxEpochs, patience, minDelta, validationFraction, sequenceLength,
-                chunks, batchSize, learningRate, s, scaling);
+                chunks, batchSize, learningRate, s, scaling, engine);
     }
 
     public TrainingConfig withScaling(ScalingRules rules) {
         return new TrainingConfig(scheme, architecture, maxEpochs, patience, minDelta, validationFraction, sequenceLength,
-                chunks, batchSize, learningRate, seed, rules);
+                chunks, batchSize, learningRate, seed, rules, engine);
+    }
+
+    public TrainingConfig withEngine(Engine e) {
+        return new TrainingConfig(scheme, architecture, maxEpochs, patience, minDelta, validationFraction, sequenceLength,
+                chunks, batchSize, learningRate, seed, scaling, e);
     }
 
     private static void require(boolean ok, String what) {

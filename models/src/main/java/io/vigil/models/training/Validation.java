@@ -19,6 +19,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 final class Validation {
 
     private final INDArray features;
+    /** {@link #features} as the kernel reads it. */
+    private final float[] x;
     private final float[] targets;
     private final boolean[] scored;
     private final int pieces;
@@ -71,17 +73,26 @@ final class Validation {
             }
         }
         this.count = counted;
+        this.x = x;
         // [pieces, features, length] in 'c' order: piece p, feature f, step t at (p * width + f) * length + t.
         this.features = Nd4j.create(x, new long[] {pieces, width, length}, 'c');
     }
 
-    /** Mean squared error per scored value. */
+    /** Mean squared error per scored value, of DL4J's network. */
     double loss(MultiLayerNetwork network) {
         network.rnnClearPreviousState();
         INDArray out = network.output(features, false);
         // [pieces, outputs, length]: output 0 is the one-step forecast.
-        float[] y = out.get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.all()).dup('c')
-                .reshape(pieces * (long) length).toFloatVector();
+        return meanSquared(out.get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.all()).dup('c')
+                .reshape(pieces * (long) length).toFloatVector());
+    }
+
+    /** Mean squared error per scored value, of the kernel's network. */
+    double loss(LstmKernel kernel) {
+        return meanSquared(kernel.predict(x, pieces, length));
+    }
+
+    private double meanSquared(float[] y) {
         double sum = 0;
         for (int i = 0; i < y.length; i++) {
             if (scored[i]) {

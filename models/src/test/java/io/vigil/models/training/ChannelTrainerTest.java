@@ -83,7 +83,7 @@ class ChannelTrainerTest {
         TrainingConfig config = Series.tiny(Scheme.TBPTT, 50).withPatience(3);
         config = new TrainingConfig(config.scheme(), config.architecture(), config.maxEpochs(), config.patience(), 10.0,
                 config.validationFraction(), config.sequenceLength(), config.chunks(), config.batchSize(),
-                config.learningRate(), config.seed(), config.scaling());
+                config.learningRate(), config.seed(), config.scaling(), config.engine());
         TrainedModel m = ChannelTrainer.train(data, config);
         assertEquals(3, m.epochs(), "no epoch can improve by 10, so training stops after the patience of 3");
     }
