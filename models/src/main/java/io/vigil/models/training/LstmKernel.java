@@ -52,6 +52,9 @@ final class LstmKernel {
     private float[][] cellTanh;
     private float[][] hidden;
     private float[][] inMask;
+    /** The state the segment started from, per layer: what its first step's gradients read. */
+    private float[][] initialH;
+    private float[][] initialC;
     private float[] topIn;
     private float[] topMask;
     private float[] output;
@@ -234,9 +237,6 @@ final class LstmKernel {
             System.arraycopy(cell[l], (length - 1) * units, c[l], stateAt, units);
         }
     }
-
-    private float[][] initialH;
-    private float[][] initialC;
 
     private void backward(float[] dOut, int length, int sample) {
         float[] dTop = new float[length * units];
