@@ -29,6 +29,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * last {@code validationFraction} of the series is held out; after every epoch the {@link Validation}
  * loss decides early stopping (patience, min delta), and the best epoch's parameters are kept (Telemanom kept the last epoch's; keeping the best is never worse on validation).
  *
+ * <p>The tBPTT scheme's gradients come from the {@link Engine} the config names: the project's
+ * {@link LstmKernel} by default, or DL4J's {@code fit}; the windows scheme always runs on DL4J.
+ *
  * <p>A {@link MultiLayerNetwork} is not thread-safe: each call builds its own, so calls may run in
  * parallel on different threads.
  */
