@@ -120,7 +120,7 @@ public final class ChannelTrainer {
                 bestEpoch = epoch;
                 bestParams = runner.parameters().clone();
             }
-        listener.epochDone(data.channelId(), epoch, loss, best);
+            listener.epochDone(data.channelId(), epoch, loss, best);
             if (sinceImprovement >= config.patience()) {
                 break;
             }
@@ -185,11 +185,16 @@ public final class ChannelTrainer {
             return new TbpttEpochs(network, fit, validation, config, random);
         }
         // The kernel starts from DL4J's initial parameters, so the engines differ in speed, not in start.
-        float[] initial = network.params().castTo(DataType.FLOAT).toFloatVector();
+        float[] initial = flatParameters(network);
         LstmKernel kernel = new LstmKernel(ParameterExport.architectureOf(network), initial,
                 TelemanomNetwork.KEEP_PROBABILITY);
         return new KernelTbpttEpochs(kernel, new Adam(config.learningRate(), initial.length), fit, validation, config,
                 random);
+    }
+
+    /** DL4J's parameter vector as float32, the layout the kernel and the release use. */
+    private static float[] flatParameters(MultiLayerNetwork network) {
+        return network.params().castTo(DataType.FLOAT).toFloatVector();
     }
 
     private interface EpochRunner {
@@ -323,7 +328,7 @@ public final class ChannelTrainer {
 
         @Override
         public float[] parameters() {
-            return network.params().castTo(DataType.FLOAT).toFloatVector();
+            return flatParameters(network);
         }
     }
 
@@ -391,7 +396,7 @@ public final class ChannelTrainer {
 
         @Override
         public float[] parameters() {
-            return network.params().castTo(DataType.FLOAT).toFloatVector();
+            return flatParameters(network);
         }
     }
 }

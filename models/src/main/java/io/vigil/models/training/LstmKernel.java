@@ -129,7 +129,7 @@ final class LstmKernel {
         float scale = 2f / (batch * length);
         double loss = 0;
         for (int s = 0; s < batch; s++) {
-            forward(x, s, total, from, length, random);
+            forwardInto(x, s, total, from, length, random, s);
             float[] dOut = new float[length];
             for (int t = 0; t < length; t++) {
                 float e = output[t] - y[s * total + from + t];
@@ -167,10 +167,6 @@ final class LstmKernel {
         c = savedC;
         stateBatch = savedBatch;
         return y;
-    }
-
-    private void forward(float[] x, int sample, int total, int from, int length, SplittableRandom random) {
-        forwardInto(x, sample, total, from, length, random, sample);
     }
 
     /**
