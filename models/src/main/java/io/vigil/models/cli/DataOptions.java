@@ -48,16 +48,27 @@ final class DataOptions {
                     + " alone, to compare with the models that take them.")
     boolean valueOnly;
 
+    /** This shard's channels, sorted by id. */
     List<ChannelData> load() {
-        if (shardCount < 1 || shardIndex < 0 || shardIndex >= shardCount) {
-            throw new IllegalArgumentException("shard " + shardIndex + " of " + shardCount + ": need 0 <= index < count");
-        }
+        return shard(loadAll());
+    }
+
+    /** Every selected channel, sorted by id, whatever the shard. */
+    List<ChannelData> loadAll() {
         List<ChannelData> all = new ArrayList<>(layout.load(data,
                 new Layout.Options(labels, trainFraction, new LinkedHashSet<>(channels))));
         all.sort(Comparator.comparing(ChannelData::channelId));
-        List<ChannelData> mine = new ArrayList<>();
-        for (int i = shardIndex; i < all.size(); i += shardCount) {
-            mine.add(valueOnly ? all.get(i).withoutInputs() : all.get(i));
+        return valueOnly ? all.stream().map(ChannelData::withoutInputs).toList() : all;
+    }
+
+    /** This shard's share of {@code sorted}: items I, I + N, I + 2N, ... */
+    <T> List<T> shard(List<T> sorted) {
+        if (shardCount < 1 || shardIndex < 0 || shardIndex >= shardCount) {
+            throw new IllegalArgumentException("shard " + shardIndex + " of " + shardCount + ": need 0 <= index < count");
+        }
+        List<T> mine = new ArrayList<>();
+        for (int i = shardIndex; i < sorted.size(); i += shardCount) {
+            mine.add(sorted.get(i));
         }
         return mine;
     }

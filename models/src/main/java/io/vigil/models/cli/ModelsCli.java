@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
  * models compare --layout nab --data /data/nab -c machine_temperature_system_failure
  * models evaluate --layout nab --data /data/nab --models models/ --out eval/   # through the scorer topology
  * models synthesize --out /data/commanded                         # a Telemanom-layout set driven by commands
+ * models tune --layout telemanom --data /data/smap --out tuning/ # per-subsystem settings, then train --tuned tuning/
  * </pre>
  *
  * Broker and schema registry come from {@link Settings}: {@code VIGIL_BOOTSTRAP_SERVERS},
@@ -33,7 +34,7 @@ import picocli.CommandLine.Command;
 @Command(name = "models", mixinStandardHelpOptions = true, version = "vigil-models 0.1.0",
         description = "Train per-channel LSTM forecasters (Deeplearning4j), evaluate them and release them on the models topic.",
         subcommands = {TrainCommand.class, ReleaseCommand.class, TrainAndReleaseCommand.class, PromoteCommand.class,
-                RollbackCommand.class, ListCommand.class, CompareCommand.class, EvaluateCommand.class, SynthesizeCommand.class,
+                RollbackCommand.class, ListCommand.class, CompareCommand.class, EvaluateCommand.class, SynthesizeCommand.class, TuneCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ModelsCli implements Runnable {
 

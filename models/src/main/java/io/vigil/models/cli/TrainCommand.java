@@ -5,11 +5,13 @@ import io.vigil.models.training.MemoryBudget;
 import io.vigil.models.training.ParallelTrainer;
 import io.vigil.models.training.SchemeComparison;
 import io.vigil.models.training.TrainingConfig;
+import io.vigil.models.tuning.HyperParameters;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,6 +47,7 @@ final class TrainCommand implements Callable<Integer> {
         if (channels.isEmpty()) {
             throw new IllegalArgumentException("no channels to train in " + data.describe(0));
         }
+        Function<ChannelData, TrainingConfig> configs = training.configs();
         TrainingConfig config = training.config();
         int workers = training.workers(channels.size());
         stderr.printf(Locale.ROOT, "training %s: scheme %s, %d parallel task(s) (%d cores, memory limit %d MiB, %d MiB per"
@@ -55,10 +58,14 @@ final class TrainCommand implements Callable<Integer> {
             for (String note : c.notes()) {
                 stderr.println("note: " + c.channelId() + ": " + note);
             }
+            TrainingConfig own = configs.apply(c);
+            if (!own.origin().equals(config.origin())) {
+                stderr.println("note: " + c.channelId() + ": " + own.origin() + ": " + HyperParameters.of(own).label());
+            }
         }
         stderr.flush();
         boolean terminal = System.console() != null && ModelsCli.onConsole;
-        List<ParallelTrainer.Outcome> outcomes = ParallelTrainer.trainAll(channels, config, workers,
+        List<ParallelTrainer.Outcome> outcomes = ParallelTrainer.trainAll(channels, configs, workers,
                 new ParallelTrainer.Output(out, data.data.toString(), data.layout.name().toLowerCase(Locale.ROOT)),
                 terminal ? null : line -> {
                     stderr.println(line);

@@ -1,12 +1,17 @@
 package io.vigil.models.cli;
 
+import io.vigil.avro.LstmArchitecture;
+import io.vigil.models.data.ChannelData;
 import io.vigil.models.training.Engine;
 import io.vigil.models.training.MemoryBudget;
 import io.vigil.models.training.ScalingRules;
 import io.vigil.models.training.Scheme;
 import io.vigil.models.training.TrainingConfig;
+import io.vigil.models.tuning.TunedSettings;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /** How to train. */
@@ -40,6 +45,21 @@ final class TrainingOptions {
     @Option(names = "--units", paramLabel = "H", defaultValue = "80", description = "LSTM units per layer (${DEFAULT-VALUE}).")
     int units;
 
+    @Option(names = "--layers", paramLabel = "N", defaultValue = "2", description = "LSTM layers (${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--dropout", paramLabel = "P", defaultValue = "0.3",
+            description = "Share of activations dropped after each LSTM layer (${DEFAULT-VALUE}).")
+    double dropout;
+
+    @Option(names = "--learning-rate", paramLabel = "LR", defaultValue = "1e-3", description = "Adam's learning rate (${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--tuned", paramLabel = "DIR",
+            description = "Train each channel of a subsystem `models tune` tuned with that subsystem's winning settings"
+                    + " (DIR/<subsystem>/best.json), the others with the options above. The release records which.")
+    Path tuned;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Random seed (${DEFAULT-VALUE}).")
     long seed;
 
@@ -67,13 +87,24 @@ final class TrainingOptions {
         if (engine != null) {
             c = c.withEngine(engine);
         }
-        if (units != c.architecture().getUnits()) {
-            c = c.withArchitecture(io.vigil.avro.LstmArchitecture.newBuilder(c.architecture()).setUnits(units).build());
+        if (units != c.architecture().getUnits() || layers != c.architecture().getLayers()) {
+            c = c.withArchitecture(LstmArchitecture.newBuilder(c.architecture()).setUnits(units).setLayers(layers).build());
         }
+        c = c.withDropout(dropout).withLearningRate(learningRate);
         if (!fixedBounds.isEmpty()) {
             c = c.withScaling(new ScalingRules(fixedBounds.stream().map(ScalingRules.Rule::parse).toList()));
         }
         return maxEpochs == null ? c : c.withMaxEpochs(maxEpochs);
+    }
+
+    /** Each channel's config: {@link #config()}, with its subsystem's tuned settings under {@code --tuned}. */
+    Function<ChannelData, TrainingConfig> configs() {
+        TrainingConfig base = config();
+        if (tuned == null) {
+            return c -> base;
+        }
+        TunedSettings settings = TunedSettings.read(tuned);
+        return c -> settings.configFor(c.channelId(), base);
     }
 
     int workers(int channels) {

@@ -25,8 +25,18 @@ public final class TelemanomNetwork {
 
     private TelemanomNetwork() {}
 
-    /** A freshly initialised network of the given shape. */
+    /** A freshly initialised network of the given shape, with Telemanom's dropout. */
     public static MultiLayerNetwork create(LstmArchitecture architecture, double learningRate, long seed) {
+        return create(architecture, learningRate, KEEP_PROBABILITY, seed);
+    }
+
+    /**
+     * A freshly initialised network of the given shape.
+     *
+     * @param keepProbability probability of keeping an activation on the input of every layer above the first
+     */
+    public static MultiLayerNetwork create(LstmArchitecture architecture, double learningRate, double keepProbability,
+            long seed) {
         if (architecture.getLayers() < 1 || architecture.getUnits() < 1) {
             throw new IllegalArgumentException("an LSTM forecaster needs at least one layer and one unit: " + architecture);
         }
@@ -44,7 +54,7 @@ public final class TelemanomNetwork {
                     .nOut(units)
                     .activation(Activation.TANH);
             if (layer > 0) {
-                lstm.dropOut(KEEP_PROBABILITY);
+                lstm.dropOut(keepProbability);
             }
             list.layer(lstm.build());
         }
@@ -52,7 +62,7 @@ public final class TelemanomNetwork {
                 .nIn(units)
                 .nOut(architecture.getOutputSize())
                 .activation(Activation.IDENTITY)
-                .dropOut(KEEP_PROBABILITY)
+                .dropOut(keepProbability)
                 .build());
         MultiLayerConfiguration conf = list.build();
         MultiLayerNetwork network = new MultiLayerNetwork(conf);

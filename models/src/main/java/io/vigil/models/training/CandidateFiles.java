@@ -62,6 +62,8 @@ public final class CandidateFiles {
         info.put("patience", Integer.toString(c.patience()));
         info.put("minDelta", fmt(c.minDelta()));
         info.put("learningRate", fmt(c.learningRate()));
+        info.put("dropout", fmt(c.dropout()));
+        info.put("settings", c.origin());
         info.put("seed", Long.toString(c.seed()));
         info.put("trainer", TRAINER);
         info.put("trainedAt", Instant.now().toString());
@@ -130,22 +132,26 @@ public final class CandidateFiles {
         return all;
     }
 
-    /**
-     * A file name for a channel id: the id itself where it is a safe name, else the safe characters plus
-     * a hash of the id, so two ids never share a file.
-     */
     static String fileName(String channelId) {
-        String safe = channelId.replaceAll("[^A-Za-z0-9._-]", "_");
-        if (!safe.equals(channelId) || safe.startsWith(".")) {
+        return safeName(channelId) + SUFFIX;
+    }
+
+    /**
+     * A file name for an id (a channel's, a subsystem's): the id itself where it is a safe name, else the
+     * safe characters plus a hash of the id, so two ids never share a file.
+     */
+    public static String safeName(String id) {
+        String safe = id.replaceAll("[^A-Za-z0-9._-]", "_");
+        if (!safe.equals(id) || safe.startsWith(".")) {
             byte[] digest;
             try {
-                digest = java.security.MessageDigest.getInstance("SHA-256").digest(channelId.getBytes(StandardCharsets.UTF_8));
+                digest = java.security.MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
             } catch (java.security.NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
             safe = safe.replaceFirst("^\\.", "_") + "-" + HexFormat.of().formatHex(digest, 0, 4);
         }
-        return safe + SUFFIX;
+        return safe;
     }
 
     private static String fmt(double v) {

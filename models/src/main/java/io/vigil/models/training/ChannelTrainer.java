@@ -86,7 +86,8 @@ public final class ChannelTrainer {
 
         LstmArchitecture architecture = LstmArchitecture.newBuilder(config.architecture())
                 .setInputSize(1 + inputs.size()).build();
-        MultiLayerNetwork network = TelemanomNetwork.create(architecture, config.learningRate(), config.seed());
+        MultiLayerNetwork network = TelemanomNetwork.create(architecture, config.learningRate(), config.keepProbability(),
+                config.seed());
         Validation validation = new Validation(scaled, fitPoints, config.sequenceLength(), config.sequenceLength());
         SplittableRandom random = new SplittableRandom(config.seed() ^ data.channelId().hashCode());
         EpochRunner runner = runner(network, fit, validation, config, random);
@@ -186,8 +187,7 @@ public final class ChannelTrainer {
         }
         // The kernel starts from DL4J's initial parameters, so the engines differ in speed, not in start.
         float[] initial = flatParameters(network);
-        LstmKernel kernel = new LstmKernel(ParameterExport.architectureOf(network), initial,
-                TelemanomNetwork.KEEP_PROBABILITY);
+        LstmKernel kernel = new LstmKernel(ParameterExport.architectureOf(network), initial, config.keepProbability());
         return new KernelTbpttEpochs(kernel, new Adam(config.learningRate(), initial.length), fit, validation, config,
                 random);
     }

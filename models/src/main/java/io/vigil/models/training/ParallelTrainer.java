@@ -12,18 +12,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import java.util.function.Function;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Trains many channels at once in a bounded pool, each task with its own network (a
  * {@link org.deeplearning4j.nn.multilayer.MultiLayerNetwork} is not thread-safe), writing each
  * candidate as soon as it is trained and dropping the network, so memory holds only the tasks in flight.
+ * Each channel trains with its own config (tuned settings differ by subsystem).
  * A channel that fails (too short, bad values) is reported and does not stop the others. Shows a
- * progress bar (a live bar on a terminal, a line every 30 s otherwise, e.g. in a pod's log) and ends
- * with a summary table.
+ * {@link Progress} bar and ends with a summary table.
  */
 public final class ParallelTrainer {
 
@@ -44,8 +42,8 @@ public final class ParallelTrainer {
     /**
      * @param progressLines where progress lines go (every 30 s); {@code null} for a live bar on the terminal
      */
-    public static List<Outcome> trainAll(List<ChannelData> channels, TrainingConfig config, int workers, Output output,
-            Consumer<String> progressLines) {
+    public static List<Outcome> trainAll(List<ChannelData> channels, Function<ChannelData, TrainingConfig> configs,
+            int workers, Output output, Consumer<String> progressLines) {
         List<ChannelData> biggestFirst = channels.stream()
                 .sorted(Comparator.comparingInt((ChannelData d) -> d.train().length).reversed()).toList();
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
@@ -54,11 +52,11 @@ public final class ParallelTrainer {
             return t;
         });
         List<Outcome> outcomes = new ArrayList<>();
-        try (ProgressBar bar = progressBar(channels.size(), progressLines)) {
+        try (ProgressBar bar = Progress.bar("training", channels.size(), " ch", progressLines)) {
             List<Future<Outcome>> futures = new ArrayList<>();
             for (ChannelData data : biggestFirst) {
                 futures.add(pool.submit(() -> {
-                    Outcome o = trainOne(data, config, output, bar);
+                    Outcome o = trainOne(data, configs.apply(data), output, bar);
                     synchronized (bar) {
                         bar.step();
                     }
@@ -101,17 +99,6 @@ public final class ParallelTrainer {
             return new Outcome(data.channelId(), data.train().length, 0, 0, Double.NaN,
                     (System.nanoTime() - started) / 1e9, null, e.getMessage() == null ? e.toString() : e.getMessage());
         }
-    }
-
-    private static ProgressBar progressBar(int channels, Consumer<String> lines) {
-        ProgressBarBuilder b = new ProgressBarBuilder().setTaskName("training").setInitialMax(channels).setUnit(" ch", 1);
-        if (lines == null) {
-            b.setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(500);
-        } else {
-            b.setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(30_000)
-                    .setConsumer(new DelegatingProgressBarConsumer(lines, 100));
-        }
-        return b.build();
     }
 
     /** The summary table: one row per channel, then totals. */

@@ -81,9 +81,7 @@ class ChannelTrainerTest {
     void earlyStoppingCountsEpochsWithoutAnImprovementOfMinDelta() {
         ChannelData data = Series.sine("sine-d", 200, 0, 1);
         TrainingConfig config = Series.tiny(Scheme.TBPTT, 50).withPatience(3);
-        config = new TrainingConfig(config.scheme(), config.architecture(), config.maxEpochs(), config.patience(), 10.0,
-                config.validationFraction(), config.sequenceLength(), config.chunks(), config.batchSize(),
-                config.learningRate(), config.seed(), config.scaling(), config.engine());
+        config = config.withMinDelta(10.0);
         TrainedModel m = ChannelTrainer.train(data, config);
         assertEquals(3, m.epochs(), "no epoch can improve by 10, so training stops after the patience of 3");
     }

@@ -25,7 +25,7 @@ class ParallelTrainerTest {
         List<ChannelData> channels = List.of(Series.sine("pump/1", 200, 5, 1), Series.sine("pump-2", 150, -5, 3),
                 Series.sine("tiny", 3, 0, 1));
         List<String> progress = new ArrayList<>();
-        List<ParallelTrainer.Outcome> outcomes = ParallelTrainer.trainAll(channels, Series.tiny(Scheme.TBPTT, 2), 2,
+        List<ParallelTrainer.Outcome> outcomes = ParallelTrainer.trainAll(channels, c -> Series.tiny(Scheme.TBPTT, 2), 2,
                 new ParallelTrainer.Output(out, "fixtures", "csv"), progress::add);
         assertEquals(List.of("pump-2", "pump/1", "tiny"), outcomes.stream().map(ParallelTrainer.Outcome::channelId).toList());
         assertTrue(outcomes.get(0).ok() && outcomes.get(1).ok());
