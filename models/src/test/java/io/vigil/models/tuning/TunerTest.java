@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.avro.LstmArchitecture;
 import io.vigil.models.data.ChannelData;
+import io.vigil.avro.ModelRelease;
+import io.vigil.models.training.CandidateFiles;
 import io.vigil.models.training.ChannelTrainer;
 import io.vigil.models.training.TrainingConfig;
 import java.io.IOException;
@@ -68,6 +70,15 @@ class TunerTest {
         assertTrue(forS.origin().startsWith("tuned: subsystem S, trial " + best.trial()), forS.origin());
         assertEquals(BASE.maxEpochs(), forS.maxEpochs(), "the winner trains with train's own budget");
         assertSame(BASE, tuned.configFor("T-1", BASE), "a channel of an untuned subsystem keeps the options");
+
+        ModelRelease release = CandidateFiles.toCandidate(ChannelTrainer.train(S.get(2), forS), "fixtures", "telemanom");
+        HyperParameters h = best.settings();
+        assertEquals(forS.origin(), release.getTrainingInfo().get("settings"), "the release says where its settings came from");
+        assertEquals(h.units(), release.getArchitecture().getUnits());
+        assertEquals(h.layers(), release.getArchitecture().getLayers());
+        assertEquals(h.sequenceLength(), release.getSettings().getLS());
+        assertEquals(h.dropout(), Double.parseDouble(release.getTrainingInfo().get("dropout")), 1e-9);
+        assertEquals(h.learningRate(), Double.parseDouble(release.getTrainingInfo().get("learningRate")), 1e-12);
     }
 
     @Test
