@@ -1,0 +1,193 @@
+package io.vigil.topology.scoring.drift;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class DriftWindowTest {
+
+    private static final int K = 100;
+
+    @Test
+    void aWindowDrawnFromTheTrainingDistributionIsCloseToIt() {
+        float[] q = quantiles(gaussian(new Random(1), 100_000, 0, 0.3));
+        DriftWindow d = new DriftWindow(q, DriftWindow.decayFor(2_000));
+        Random random = new Random(2);
+        for (int i = 0; i < 20_000; i++) {
+            d.add((float) (0.3 * random.nextGaussian()));
+        }
+        assertTrue(d.distance() < 0.02, "same distribution: " + d.distance());
+    }
+
+    @Test
+    void aShiftedWindowIsAsFarAsTheShift() {
+        float[] q = quantiles(gaussian(new Random(1), 100_000, 0, 0.3));
+        DriftWindow d = new DriftWindow(q, DriftWindow.decayFor(2_000));
+        Random random = new Random(3);
+        for (int i = 0; i < 20_000; i++) {
+            d.add((float) (0.2 + 0.3 * random.nextGaussian()));
+        }
+        assertEquals(0.2, d.distance(), 0.02, "W1 of a distribution and its shift by 0.2 is 0.2");
+    }
+
+    @Test
+    void valuesBeyondTheTrainingRangeCountTheirWholeDistance() {
+        float[] uniform = new float[K + 1];
+        for (int i = 0; i <= K; i++) {
+            uniform[i] = -1 + 2f * i / K;
+        }
+        DriftWindow d = new DriftWindow(uniform, DriftWindow.decayFor(100));
+        for (int i = 0; i < 50; i++) {
+            d.add(3f);
+        }
+        // W1 between a point mass at 3 and U[-1, 1] is E|3 - U| = 3: 1 over [-1, 1], 2 over [1, 3].
+        assertEquals(3.0, d.distance(), 1e-9);
+    }
+
+    @Property(tries = 100)
+    void theIncrementalDistanceIsTheIntegralOverTheWeightedPoints(@ForAll("seeds") long seed,
+            @ForAll @IntRange(min = 1, max = 300) int points, @ForAll @IntRange(min = 2, max = 40) int window) {
+        Random random = new Random(seed);
+        float[] q = new float[1 + random.nextInt(12)];
+        q[0] = (float) random.nextGaussian();
+        for (int i = 1; i < q.length; i++) {
+            // some quantiles repeat, as they do where a training series sits on one value
+            q[i] = q[i - 1] + (random.nextInt(4) == 0 ? 0 : (float) random.nextDouble());
+        }
+        if (q.length == 1) {
+            q = new float[] {q[0], q[0] + 1};
+        }
+        double decay = DriftWindow.decayFor(window);
+        DriftWindow d = new DriftWindow(q, decay);
+        List<Float> values = new ArrayList<>();
+        for (int i = 0; i < points; i++) {
+            float x = (float) (q[0] + (q[q.length - 1] - q[0] + 1) * (random.nextDouble() * 1.6 - 0.3));
+            values.add(x);
+            d.add(x);
+        }
+        assertEquals(bruteForce(q, decay, values), d.distance(), 2e-3);
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<Long> seeds() {
+        return net.jqwik.api.Arbitraries.longs();
+    }
+
+    @Test
+    void aWrittenWindowReadBackGoesOnExactlyAsTheOriginal() {
+        float[] q = quantiles(gaussian(new Random(1), 10_000, 0, 1));
+        DriftWindow a = new DriftWindow(q, DriftWindow.decayFor(50));
+        Random random = new Random(4);
+        for (int i = 0; i < 500; i++) {
+            a.add((float) random.nextGaussian());
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(a.size());
+        a.write(buffer);
+        assertEquals(a.size(), buffer.position());
+        DriftWindow b = DriftWindow.read(buffer.flip(), q, DriftWindow.decayFor(50));
+        assertEquals(a.distance(), b.distance());
+        for (int i = 0; i < 100; i++) {
+            float x = (float) (1 + random.nextGaussian());
+            assertEquals(a.add(x), b.add(x));
+        }
+    }
+
+    @Test
+    void aSketchThatIsNotOneIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> DriftWindow.checkQuantiles(new float[] {1}));
+        assertThrows(IllegalArgumentException.class, () -> DriftWindow.checkQuantiles(new float[] {1, 0.5f}));
+        assertThrows(IllegalArgumentException.class, () -> DriftWindow.checkQuantiles(new float[] {0, Float.NaN}));
+        DriftWindow.checkQuantiles(new float[] {0, 0, 1});
+    }
+
+    /**
+     * The same model of the window computed directly: each point, weighted decay^age, spread evenly over
+     * its interval (or a point mass outside the sketch), against the reference's piecewise-linear CDF,
+     * integrated numerically.
+     */
+    private static double bruteForce(float[] q, double decay, List<Float> values) {
+        int k = q.length - 1;
+        double lo = Math.min(q[0], values.stream().mapToDouble(Float::doubleValue).min().orElseThrow()) - 1;
+        double hi = Math.max(q[k], values.stream().mapToDouble(Float::doubleValue).max().orElseThrow()) + 1;
+        double[] weight = new double[values.size()];
+        double total = 0;
+        for (int i = 0; i < values.size(); i++) {
+            weight[i] = Math.pow(decay, values.size() - 1 - i);
+            total += weight[i];
+        }
+        int steps = 50_000;
+        double dx = (hi - lo) / steps;
+        double sum = 0;
+        for (int s = 0; s < steps; s++) {
+            double x = lo + (s + 0.5) * dx;
+            double window = 0;
+            for (int i = 0; i < values.size(); i++) {
+                window += weight[i] * spreadCdf(q, values.get(i), x);
+            }
+            sum += Math.abs(window / total - referenceCdf(q, x)) * dx;
+        }
+        return sum;
+    }
+
+    /** CDF at x of point v spread evenly over its interval of the sketch (a point mass outside it). */
+    private static double spreadCdf(float[] q, float v, double x) {
+        int k = q.length - 1;
+        if (v < q[0] || v > q[k]) {
+            return x >= v ? 1 : 0;
+        }
+        int i = 0;
+        while (i < k - 1 && q[i + 1] <= v) {
+            i++;
+        }
+        if (x <= q[i]) {
+            return 0;
+        }
+        if (x >= q[i + 1]) {
+            return 1;
+        }
+        return (x - q[i]) / (q[i + 1] - q[i]);
+    }
+
+    private static double referenceCdf(float[] q, double x) {
+        int k = q.length - 1;
+        if (x <= q[0]) {
+            return 0;
+        }
+        if (x >= q[k]) {
+            return 1;
+        }
+        int i = 0;
+        while (q[i + 1] <= x) {
+            i++;
+        }
+        return (i + (x - q[i]) / (q[i + 1] - q[i])) / k;
+    }
+
+    private static double[] gaussian(Random random, int n, double mean, double sd) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = mean + sd * random.nextGaussian();
+        }
+        return v;
+    }
+
+    private static float[] quantiles(double[] sample) {
+        double[] sorted = sample.clone();
+        Arrays.sort(sorted);
+        float[] q = new float[K + 1];
+        for (int i = 0; i <= K; i++) {
+            q[i] = (float) sorted[(int) Math.round((double) i * (sorted.length - 1) / K)];
+        }
+        return q;
+    }
+}
