@@ -135,7 +135,8 @@ public record TopologyConfig(
                 LstmParameters.Precision.valueOf(precision),
                 s.getLong("scoring.max.gap.ms", d.maxGapMs()),
                 s.getDouble("scoring.max.gap.intervals", d.maxGapIntervals()),
-                s.getInt("scoring.channel.cache.size", d.channelCacheSize()));
+                s.getInt("scoring.channel.cache.size", d.channelCacheSize()),
+                s.getInt("scoring.drift.window", d.driftWindow()));
     }
 
     private static LivenessSettings liveness(Settings s) {

@@ -1,6 +1,7 @@
 package io.vigil.topology.release;
 
 import io.vigil.avro.LstmArchitecture;
+import io.vigil.topology.scoring.drift.DriftReference;
 import io.vigil.topology.scoring.telemanom.ThresholdSettings;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +21,12 @@ import java.util.List;
  *     of the value alone ({@code architecture.inputSize == 1 + inputs.size()})
  * @param settings how this model's errors are thresholded
  * @param releasedAt when the release was made, epoch milliseconds
+ * @param drift the training values' quantile sketch the channel's drift is measured against; null for a
+ *     release without one
  */
 public record ModelDescriptor(int version, String checksum, LstmArchitecture architecture, ScaleRange scaling,
-                              List<ScaleRange> inputs, ThresholdSettings settings, long releasedAt) {
+                              List<ScaleRange> inputs, ThresholdSettings settings, long releasedAt,
+                              DriftReference drift) {
 
     public ModelDescriptor {
         inputs = List.copyOf(inputs);
@@ -45,15 +49,21 @@ public record ModelDescriptor(int version, String checksum, LstmArchitecture arc
     private static final byte FORMAT_V1 = 1;
     /** V1's fields, then the input count and each input's min and max. */
     private static final byte FORMAT_V2 = 2;
+    /** V2's fields, then the sketch's quantile count (0 for none) and its quantiles. */
+    private static final byte FORMAT_V3 = 3;
 
-    /** The store's binary form: a format byte, then the fields in order (about 180 bytes, 4 + 16k with k inputs). */
+    /**
+     * The store's binary form: a format byte, then the fields in order (about 180 bytes, + 16k with k
+     * inputs, + 404 with a sketch).
+     */
     public byte[] toBytes() {
         byte[] sum = checksum.getBytes(StandardCharsets.UTF_8);
         ThresholdSettings s = settings;
         LstmArchitecture a = architecture;
+        int quantiles = drift == null ? 0 : drift.quantiles().length;
         ByteBuffer out = ByteBuffer.allocate(1 + 4 + 4 + sum.length + 4 * 4 + 2 * 8 + 4 * 4 + 2 * 8 + 8
-                        + 4 + inputs.size() * 2 * 8)
-                .put(FORMAT_V2)
+                        + 4 + inputs.size() * 2 * 8 + 4 + quantiles * 4)
+                .put(FORMAT_V3)
                 .putInt(version)
                 .putInt(sum.length).put(sum)
                 .putInt(a.getInputSize()).putInt(a.getLayers()).putInt(a.getUnits()).putInt(a.getOutputSize())
@@ -65,19 +75,23 @@ public record ModelDescriptor(int version, String checksum, LstmArchitecture arc
         for (ScaleRange input : inputs) {
             out.putDouble(input.min()).putDouble(input.max());
         }
+        out.putInt(quantiles);
+        for (int i = 0; i < quantiles; i++) {
+            out.putFloat(drift.quantiles()[i]);
+        }
         return out.array();
     }
 
     /**
-     * Reads {@link #toBytes()}'s form, or version 1's.
+     * Reads {@link #toBytes()}'s form, or an earlier version's.
      *
-     * @throws IllegalArgumentException if the bytes are not a version-1 or version-2 descriptor
+     * @throws IllegalArgumentException if the bytes are not a version-1, 2 or 3 descriptor
      */
     public static ModelDescriptor fromBytes(byte[] bytes) {
         try {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             byte format = b.get();
-            if (format != FORMAT_V1 && format != FORMAT_V2) {
+            if (format != FORMAT_V1 && format != FORMAT_V2 && format != FORMAT_V3) {
                 throw new IllegalArgumentException("format " + format);
             }
             int version = b.getInt();
@@ -92,7 +106,7 @@ public record ModelDescriptor(int version, String checksum, LstmArchitecture arc
             ThresholdSettings s = new ThresholdSettings(batch, window, b.getDouble(), buffer, b.getDouble(), lS);
             long releasedAt = b.getLong();
             List<ScaleRange> inputs = new ArrayList<>();
-            if (format == FORMAT_V2) {
+            if (format >= FORMAT_V2) {
                 int count = b.getInt();
                 if (count < 0 || count > b.remaining() / 16) {
                     throw new IllegalArgumentException(count + " inputs");
@@ -101,11 +115,25 @@ public record ModelDescriptor(int version, String checksum, LstmArchitecture arc
                     inputs.add(new ScaleRange(b.getDouble(), b.getDouble()));
                 }
             }
+            DriftReference drift = null;
+            if (format == FORMAT_V3) {
+                int count = b.getInt();
+                if (count < 0 || count > b.remaining() / 4) {
+                    throw new IllegalArgumentException(count + " quantiles");
+                }
+                if (count > 0) {
+                    float[] q = new float[count];
+                    for (int i = 0; i < count; i++) {
+                        q[i] = b.getFloat();
+                    }
+                    drift = new DriftReference(q);
+                }
+            }
             if (b.hasRemaining()) {
                 throw new IllegalArgumentException(b.remaining() + " trailing bytes");
             }
             return new ModelDescriptor(version, new String(sum, StandardCharsets.UTF_8), a, scaling, inputs, s,
-                    releasedAt);
+                    releasedAt, drift);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("unreadable model descriptor (" + bytes.length + " bytes)", e);
         }

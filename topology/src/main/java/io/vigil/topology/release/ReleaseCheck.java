@@ -5,6 +5,7 @@ import io.vigil.avro.ModelInput;
 import io.vigil.avro.ModelRelease;
 import io.vigil.avro.ScalingBounds;
 import io.vigil.avro.TelemanomSettings;
+import io.vigil.topology.scoring.drift.DriftReference;
 import io.vigil.topology.scoring.lstm.LstmParameters;
 import io.vigil.topology.scoring.telemanom.ThresholdSettings;
 import java.nio.ByteBuffer;
@@ -81,11 +82,23 @@ public final class ReleaseCheck {
         try {
             // The descriptor's constructor holds the rule that the network takes the value and the inputs.
             ModelDescriptor descriptor = new ModelDescriptor(release.getVersion(), actual, architecture, scaling, inputs,
-                    settings, release.getReleasedAt().toEpochMilli());
+                    settings, release.getReleasedAt().toEpochMilli(), driftReference(release.getValueQuantiles()));
             return new Checked(descriptor, parameters, weights);
         } catch (IllegalArgumentException e) {
             throw new BadRelease(e.getMessage());
         }
+    }
+
+    /** The release's quantile sketch; null for a release without one (made before drift was measured). */
+    private static DriftReference driftReference(List<Float> quantiles) {
+        if (quantiles.isEmpty()) {
+            return null;
+        }
+        float[] q = new float[quantiles.size()];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = quantiles.get(i);
+        }
+        return new DriftReference(q);
     }
 
     private static ScaleRange usable(ScalingBounds bounds, String what) throws BadRelease {

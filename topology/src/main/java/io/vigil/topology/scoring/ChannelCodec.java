@@ -1,5 +1,6 @@
 package io.vigil.topology.scoring;
 
+import io.vigil.topology.scoring.drift.DriftWindow;
 import io.vigil.topology.scoring.lstm.LstmState;
 import io.vigil.topology.scoring.telemanom.Chunk;
 import io.vigil.topology.scoring.telemanom.StreamState;
@@ -17,7 +18,9 @@ import java.nio.ByteOrder;
  *       scored, last event time, tail slots used since the last reset, the cadence, the anomaly run,
  *       then a detector byte and either the baseline's six numbers or the LSTM's part (model
  *       version, the threshold settings it runs with, values consumed, pending forecast, recurrent
- *       state, threshold state).</li>
+ *       state, threshold state, then a byte saying whether a drift window follows, and the window:
+ *       its interval count and weights). A record written before drift was measured ends after the
+ *       threshold state and is read as one without a drift window.</li>
  *   <li><b>Chunk</b> ({@code channel-window}, key {@code <channel>/c<k>}): one batch of the error
  *       window, errors, values and event times of its slots.</li>
  *   <li><b>Tail entry</b> ({@code channel-window}, key {@code <channel>/t<slot>}): a point scored
@@ -121,7 +124,8 @@ final class ChannelCodec {
         LstmState state = lstm.state;
         return Integer.BYTES + 4 * Integer.BYTES + 2 * Double.BYTES + Long.BYTES + Float.BYTES
                 + 2 * Integer.BYTES + 2 * state.layers() * state.units() * Float.BYTES
-                + 5 * Long.BYTES + 6 * Double.BYTES + StreamState.flagWords(lstm.settings) * Long.BYTES;
+                + 5 * Long.BYTES + 6 * Double.BYTES + StreamState.flagWords(lstm.settings) * Long.BYTES
+                + 1 + (lstm.drift == null ? 0 : Integer.BYTES + lstm.drift.size());
     }
 
     private static void writeLstm(ByteBuffer out, LstmChannel lstm) {
@@ -147,6 +151,12 @@ final class ChannelCodec {
                 .putLong(h.runStartTime()).putLong(h.runEndTime());
         for (long word : h.flags()) {
             out.putLong(word);
+        }
+        if (lstm.drift == null) {
+            out.put((byte) 0);
+        } else {
+            out.put((byte) 1).putInt(lstm.drift.intervals());
+            lstm.drift.write(out);
         }
     }
 
@@ -183,7 +193,16 @@ final class ChannelCodec {
         }
         StreamState header = StreamState.restore(settings, new StreamState.Saved(count, mean, weight, startupSum,
                 threshold, lower, runStart, runEnd, runSeverity, runStartTime, runEndTime, flags));
-        return new LstmChannel(channel, version, settings, steps, pending, state, header);
+        // Records stored before drift was measured end here; their channels start an empty drift window.
+        DriftWindow drift = null;
+        if (in.hasRemaining() && in.get() == 1) {
+            int intervals = in.getInt();
+            if (intervals < 1 || intervals > in.remaining() / Double.BYTES) {
+                throw new IllegalArgumentException(intervals + " drift intervals");
+            }
+            drift = DriftWindow.read(in, intervals);
+        }
+        return new LstmChannel(channel, version, settings, steps, pending, state, header, drift);
     }
 
     // ---- chunks

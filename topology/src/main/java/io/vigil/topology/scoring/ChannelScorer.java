@@ -220,7 +220,8 @@ public final class ChannelScorer {
         if (model == null) {
             verdict = scoreBaseline(rules.baseline(), time, value, emitter);
         } else {
-            LstmChannel.Scored scored = lstm.score(model, rules.pass(), window, time, value, inputs, run, emitter);
+            LstmChannel.Scored scored = lstm.score(model, rules.pass(), window, time, value, inputs, run, emitter,
+                    rules.settings().driftDecay());
             verdict = scored.verdict();
             batchCompleted = scored.batchCompleted();
         }
@@ -296,6 +297,6 @@ public final class ChannelScorer {
             }
             run.baselinePoint(v.anomalous(), time, severity, emitter);
         }
-        return new PointVerdict(v.forecast(), v.error(), v.smoothedError(), v.threshold(), v.anomalous());
+        return new PointVerdict(v.forecast(), v.error(), v.smoothedError(), v.threshold(), v.anomalous(), Double.NaN);
     }
 }

@@ -4,6 +4,7 @@ import io.vigil.avro.DeadLetterReason;
 import io.vigil.topology.release.ActiveModel;
 import io.vigil.topology.release.ModelDescriptor;
 import io.vigil.topology.release.ScaleRange;
+import io.vigil.topology.scoring.drift.DriftWindow;
 import io.vigil.topology.scoring.lstm.LstmForwardPass;
 import io.vigil.topology.scoring.lstm.LstmState;
 import io.vigil.topology.scoring.telemanom.Chunk;
@@ -37,6 +38,10 @@ import io.vigil.topology.scoring.telemanom.ThresholdSettings;
  *
  * <p>The batch of the error window being filled is held here; complete batches are read from the
  * window store when the threshold asks for them, which it does once per batch.
+ *
+ * <p>Where the model carries a quantile sketch of its training values, every scaled value (warm-up
+ * included: drift is about the values, not the forecasts) also enters the channel's {@link DriftWindow},
+ * and the verdict carries the distance.
  */
 final class LstmChannel {
 
@@ -53,12 +58,14 @@ final class LstmChannel {
     float pending;
     final LstmState state;
     final StreamState threshold;
+    /** Recent values against the model's training values; null for a model without a sketch. */
+    DriftWindow drift;
     /** The batch being filled and its index among the window's chunks; -1 until the threshold writes one. */
     private Chunk current;
     private int currentIndex = -1;
 
     LstmChannel(String channel, int version, ThresholdSettings settings, long steps,
-                float pending, LstmState state, StreamState threshold) {
+                float pending, LstmState state, StreamState threshold, DriftWindow drift) {
         this.channel = channel;
         this.version = version;
         this.settings = settings;
@@ -66,12 +73,18 @@ final class LstmChannel {
         this.pending = pending;
         this.state = state;
         this.threshold = threshold;
+        this.drift = drift;
     }
 
-    /** A channel that has just started with {@code model}: zero state, no forecast, empty window. */
+    /** A channel that has just started with {@code model}: zero state, no forecast, empty windows. */
     static LstmChannel start(String channel, ModelDescriptor model) {
         return new LstmChannel(channel, model.version(), model.settings(), 0, Float.NaN,
-                LstmState.zero(model.architecture()), new StreamState(model.settings()));
+                LstmState.zero(model.architecture()), new StreamState(model.settings()), driftWindow(model));
+    }
+
+    /** An empty drift window for {@code model}'s sketch; null if it has none. */
+    static DriftWindow driftWindow(ModelDescriptor model) {
+        return model.drift() == null ? null : new DriftWindow(model.drift().intervals());
     }
 
     /** The batch being filled, or null if the threshold has not written one since this value was loaded. */
@@ -83,9 +96,12 @@ final class LstmChannel {
         return currentIndex;
     }
 
-    /** @param inputs the point's input features, as many as the model takes (the caller checked) */
+    /**
+     * @param inputs the point's input features, as many as the model takes (the caller checked)
+     * @param driftDecay the drift window's decay per point
+     */
     Scored score(ActiveModel model, LstmForwardPass pass, ChannelScorer.WindowReader window, long time, double value,
-                 double[] inputs, AnomalyRun run, AnomalyRun.Emitter emitter) {
+                 double[] inputs, AnomalyRun run, AnomalyRun.Emitter emitter, double driftDecay) {
         ModelDescriptor d = model.descriptor();
         double x = scaled(-1, value, d.scaling());
         float[] features = LstmForwardPass.NO_INPUTS;
@@ -104,8 +120,10 @@ final class LstmChannel {
                     + ") drives the network's forecast to " + pending);
         }
         steps = consumed + 1;
+        DriftWindow w = driftWindowFor(d);
+        double distance = w == null ? Double.NaN : w.add((float) x, d.drift(), driftDecay);
         if (consumed < d.warmupSteps()) {
-            return new Scored(new PointVerdict(forecast, error, Double.NaN, Double.NaN, false), false);
+            return new Scored(new PointVerdict(forecast, error, Double.NaN, Double.NaN, false, distance), false);
         }
         StreamingThreshold.Report report = model.threshold().accept(threshold, chunks(window), error, x, time);
         for (SegmentEvent e : report.events()) {
@@ -120,7 +138,20 @@ final class LstmChannel {
         }
         boolean completed = threshold.count() % settings.batchSize() == 0;
         return new Scored(new PointVerdict(forecast, error, report.smoothedError(), report.threshold(),
-                report.anomalous()), completed);
+                report.anomalous(), distance), completed);
+    }
+
+    /**
+     * The drift window for {@code d}'s sketch: the one kept where it fits, else a fresh one (a record
+     * stored before drift was measured has none), so a point is never refused over its drift.
+     */
+    private DriftWindow driftWindowFor(ModelDescriptor d) {
+        if (d.drift() == null) {
+            drift = null;
+        } else if (drift == null || drift.intervals() != d.drift().intervals()) {
+            drift = new DriftWindow(d.drift().intervals());
+        }
+        return drift;
     }
 
     /** {@code raw} scaled with {@code range}; {@code input} says which input it is, -1 for the value. */

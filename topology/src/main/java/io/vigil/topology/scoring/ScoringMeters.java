@@ -1,6 +1,7 @@
 package io.vigil.topology.scoring;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vigil.avro.AnomalyEvent;
@@ -29,7 +30,14 @@ final class ScoringMeters {
         Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5),
         Duration.ofMinutes(30)};
 
+    /**
+     * Histogram buckets of the drift distance, in scaled units: the training series spans 2, so 0.1 is a
+     * twentieth of its range, and past 1 the values sit about half a range away from it.
+     */
+    private static final double[] DRIFT_BUCKETS = {0.02, 0.05, 0.1, 0.2, 0.5, 1, 2};
+
     private final Map<Detector, Counter> scores = new EnumMap<>(Detector.class);
+    private final DistributionSummary drift;
     private final Map<Detector, Counter> opened = new EnumMap<>(Detector.class);
     private final Timer lag;
     private final Counter modelResets;
@@ -46,6 +54,9 @@ final class ScoringMeters {
         }
         lag = Timer.builder("vigil.scoring.lag").description("from a point's event time to its score")
                 .serviceLevelObjectives(LAG_BUCKETS).register(meters);
+        drift = DistributionSummary.builder("vigil.scoring.drift")
+                .description("each scored point's drift distance: W1 of the channel's recent values from its training values")
+                .serviceLevelObjectives(DRIFT_BUCKETS).register(meters);
         modelResets = resets(meters, "model");
         gapResets = resets(meters, "gap");
         loads = Counter.builder("vigil.scoring.channel.loads")
@@ -74,6 +85,9 @@ final class ScoringMeters {
 
     void scored(ChannelScore score, Iterable<AnomalyEvent> events) {
         scores.get(score.getDetector()).increment();
+        if (score.getDrift() != null) {
+            drift.record(score.getDrift());
+        }
         long lagMs = score.getScoredAt().toEpochMilli() - score.getEventTime().toEpochMilli();
         if (lagMs >= 0) {
             lag.record(Duration.ofMillis(lagMs));

@@ -215,6 +215,7 @@ public final class ScoringProcessor implements Processor<String, Received<Teleme
                 .setDetector(step.modelVersion() == null ? Detector.BASELINE : Detector.LSTM)
                 .setModelVersion(step.modelVersion())
                 .setScoredAt(Instant.now())
+                .setDrift(Double.isNaN(verdict.drift()) ? null : verdict.drift())
                 .build();
     }
 }

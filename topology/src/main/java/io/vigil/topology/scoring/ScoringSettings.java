@@ -1,5 +1,6 @@
 package io.vigil.topology.scoring;
 
+import io.vigil.topology.scoring.drift.DriftWindow;
 import io.vigil.topology.scoring.lstm.LstmParameters;
 
 /**
@@ -14,19 +15,29 @@ import io.vigil.topology.scoring.lstm.LstmParameters;
  * @param channelCacheSize channels whose loaded state a scoring task keeps in memory
  *     ({@code scoring.channel.cache.size}; about 5 KB each for 2x80 models); a channel beyond it is
  *     read back from its checkpoint and tail on its next point
+ * @param driftWindow points in the exponentially weighted window a channel's drift distance is measured
+ *     over ({@code scoring.drift.window}): each point's weight falls by {@code 1 - 1/driftWindow} per
+ *     point after it
  */
 public record ScoringSettings(int modelCacheSize, LstmParameters.Precision precision, long maxGapMs,
-                              double maxGapIntervals, int channelCacheSize) {
+                              double maxGapIntervals, int channelCacheSize, int driftWindow) {
 
+    /** Telemanom's error window is 2,100 points; drift looks at a quarter of that, about 500. */
     public static final ScoringSettings DEFAULT = new ScoringSettings(1000, LstmParameters.Precision.FLOAT32, 0, 10,
-            10_000);
+            10_000, 500);
 
     public ScoringSettings {
-        if (modelCacheSize < 1 || maxGapMs < 0 || !(maxGapIntervals >= 0) || channelCacheSize < 1) {
+        if (modelCacheSize < 1 || maxGapMs < 0 || !(maxGapIntervals >= 0) || channelCacheSize < 1 || driftWindow < 2) {
             throw new IllegalArgumentException("invalid scoring settings: ScoringSettings[modelCacheSize=" + modelCacheSize
                     + ", precision=" + precision + ", maxGapMs=" + maxGapMs
-                    + ", maxGapIntervals=" + maxGapIntervals + ", channelCacheSize=" + channelCacheSize + "]");
+                    + ", maxGapIntervals=" + maxGapIntervals + ", channelCacheSize=" + channelCacheSize
+                    + ", driftWindow=" + driftWindow + "]");
         }
+    }
+
+    /** The drift window's decay per point. */
+    public double driftDecay() {
+        return DriftWindow.decayFor(driftWindow);
     }
 
     /** Whether a gap of {@code gapMs} after points whose median interval is {@code medianMs} (0 if unknown) is long. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vigil.avro.LstmArchitecture;
+import io.vigil.topology.scoring.drift.DriftReference;
 import io.vigil.topology.scoring.telemanom.ThresholdSettings;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -19,10 +20,11 @@ class ModelDescriptorTest {
     void aDescriptorWithInputsReadsBackEqual() {
         LstmArchitecture a = new LstmArchitecture(3, 2, 16, 1);
         ModelDescriptor d = new ModelDescriptor(4, "ab12", a, new ScaleRange(-2, 5),
-                List.of(new ScaleRange(0, 1), new ScaleRange(-10, 30)), SETTINGS, 1_700_000_000_000L);
+                List.of(new ScaleRange(0, 1), new ScaleRange(-10, 30)), SETTINGS, 1_700_000_000_000L,
+                new DriftReference(new float[] {-1, -0.25f, -0.25f, 0.5f, 1}));
         assertEquals(d, ModelDescriptor.fromBytes(d.toBytes()));
         ModelDescriptor alone = new ModelDescriptor(1, "cd", new LstmArchitecture(1, 2, 16, 1), new ScaleRange(0, 1),
-                List.of(), SETTINGS, 0);
+                List.of(), SETTINGS, 0, null);
         assertEquals(alone, ModelDescriptor.fromBytes(alone.toBytes()));
     }
 
@@ -40,13 +42,24 @@ class ModelDescriptorTest {
                 .array();
         ModelDescriptor d = ModelDescriptor.fromBytes(v1);
         assertEquals(new ModelDescriptor(4, "ab12", new LstmArchitecture(1, 2, 16, 1), new ScaleRange(-2, 5), List.of(),
-                SETTINGS, 42), d);
+                SETTINGS, 42, null), d);
+    }
+
+    /** Stores written before drift hold version 2: read as a model without a sketch. */
+    @Test
+    void aVersionTwoDescriptorReadsAsAModelWithoutASketch() {
+        ModelDescriptor d = new ModelDescriptor(4, "ab12", new LstmArchitecture(2, 2, 16, 1), new ScaleRange(-2, 5),
+                List.of(new ScaleRange(0, 1)), SETTINGS, 42, null);
+        byte[] v3 = d.toBytes();
+        byte[] v2 = Arrays.copyOf(v3, v3.length - 4); // version 3 adds the quantile count, 0 here
+        v2[0] = 2;
+        assertEquals(d, ModelDescriptor.fromBytes(v2));
     }
 
     @Test
     void truncatedOrPaddedBytesAreRefused() {
         ModelDescriptor d = new ModelDescriptor(4, "ab12", new LstmArchitecture(2, 2, 16, 1), new ScaleRange(-2, 5),
-                List.of(new ScaleRange(0, 1)), SETTINGS, 0);
+                List.of(new ScaleRange(0, 1)), SETTINGS, 0, new DriftReference(new float[] {0, 1}));
         byte[] bytes = d.toBytes();
         assertThrows(IllegalArgumentException.class, () -> ModelDescriptor.fromBytes(Arrays.copyOf(bytes, bytes.length - 1)));
         assertThrows(IllegalArgumentException.class, () -> ModelDescriptor.fromBytes(Arrays.copyOf(bytes, bytes.length + 1)));

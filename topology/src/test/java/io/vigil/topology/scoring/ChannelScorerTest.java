@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vigil.avro.LstmArchitecture;
 import io.vigil.topology.release.ActiveModel;
 import io.vigil.topology.release.ModelDescriptor;
+import io.vigil.topology.scoring.drift.DriftReference;
 import io.vigil.topology.release.ScaleRange;
 import io.vigil.topology.scoring.lstm.LstmForwardPasses;
 import io.vigil.topology.scoring.lstm.LstmParameters;
@@ -65,11 +66,28 @@ class ChannelScorerTest {
         return model(SHAPE, version, settings);
     }
 
+    /** The models here carry a sketch, so every test of loading and replay covers the drift window too. */
     private static ActiveModel model(LstmArchitecture shape, int version, ThresholdSettings settings) {
+        return model(shape, version, settings, SKETCH);
+    }
+
+    /** A sketch of values spread evenly over [-0.5, 0.5]: the test series wander beyond it. */
+    private static final DriftReference SKETCH = uniformSketch();
+
+    private static DriftReference uniformSketch() {
+        float[] q = new float[DriftReference.QUANTILES];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = -0.5f + (float) i / (q.length - 1);
+        }
+        return new DriftReference(q);
+    }
+
+    private static ActiveModel model(LstmArchitecture shape, int version, ThresholdSettings settings,
+                                     DriftReference sketch) {
         byte[] parameters = TestModels.persistenceParameters(shape, version, 0.05);
         List<ScaleRange> inputs = java.util.Collections.nCopies(shape.getInputSize() - 1, new ScaleRange(0, 1));
         ModelDescriptor d = new ModelDescriptor(version, "sum-" + version, shape, new ScaleRange(-1.5, 1.5), inputs,
-                settings, 0);
+                settings, 0, sketch);
         return new ActiveModel(d, LstmParameters.fromBytes(shape, parameters, LstmParameters.Precision.FLOAT32));
     }
 
@@ -243,6 +261,49 @@ class ChannelScorerTest {
         byte[] small = baseline.step(MINUTE, 2.0, ChannelCodec.NO_INPUTS, null, key -> null, RULES).record();
         assertArrayEquals(small, ChannelCodec.record(ChannelCodec.record("plain", small)));
         assertEquals(2, ChannelCodec.record("plain", small).baseline().count());
+    }
+
+    @Test
+    void everyValueOfAModelWithASketchCarriesTheDriftOfTheChannelsRecentValues() {
+        ActiveModel model = model(1, TestModels.SMALL);
+        ChannelScorer channel = ChannelScorer.fresh("ch");
+        Stores stores = new Stores();
+        double[] drift = new double[400];
+        for (int i = 0; i < drift.length; i++) {
+            // scaled: within the sketch's [-0.5, 0.5] for 200 points, then a step to 1.0 beyond it
+            drift[i] = step(channel, stores, i, i < 200 ? 0.75 * Math.sin(i / 5.0) : 1.5, model).verdict().drift();
+        }
+        assertTrue(drift[0] > 0 && drift[199] < 0.25, "near the training values: " + drift[199]);
+        assertTrue(drift[399] > 0.6 && drift[399] > drift[250] && drift[250] > drift[199],
+                "after the step the distance grows towards the step's: " + drift[250] + ", " + drift[399]);
+
+        ChannelScorer baseline = ChannelScorer.fresh("plain");
+        assertTrue(Double.isNaN(baseline.step(0, 1.0, ChannelCodec.NO_INPUTS, null, key -> null, RULES).verdict().drift()),
+                "the baseline measures no drift");
+        ChannelScorer unsketched = ChannelScorer.fresh("old");
+        assertTrue(Double.isNaN(step(unsketched, new Stores(), 0, 1.0, model(SHAPE, 2, TestModels.SMALL, null))
+                .verdict().drift()), "nor does a model released without a sketch");
+    }
+
+    /** A scorer upgraded over stores of the scorer before drift: their records end before the drift byte. */
+    @Test
+    void aRecordStoredBeforeDriftReadsAndItsChannelStartsAnEmptyDriftWindow() {
+        ActiveModel unsketched = model(SHAPE, 5, TestModels.SMALL, null);
+        ChannelScorer before = ChannelScorer.fresh("ch");
+        Stores stores = new Stores();
+        for (int i = 0; i < 150; i++) {
+            step(before, stores, i, Math.sin(i / 7.0), unsketched);
+        }
+        byte[] record = stores.records.get("ch");
+        assertEquals(0, record[record.length - 1], "a channel without a drift window says so in its last byte");
+        byte[] old = Arrays.copyOf(record, record.length - 1);
+        ChannelScorer read = ChannelCodec.record("ch", old);
+        assertEquals(before.points, read.points);
+
+        ActiveModel sketched = model(SHAPE, 5, TestModels.SMALL, SKETCH);
+        ChannelScorer.Step next = read.step(150 * MINUTE, 0.1, ChannelCodec.NO_INPUTS, sketched, stores.window::get, RULES);
+        assertEquals(ChannelScorer.Reset.NONE, next.reset(), "the channel goes on with its state");
+        assertTrue(Double.isFinite(next.verdict().drift()), "and measures drift from here");
     }
 
     @Test

@@ -5,7 +5,8 @@ import java.nio.ByteBuffer;
 /**
  * How far a channel's recent values have moved from the values its model was trained on: the
  * Wasserstein-1 distance between an exponentially weighted window of recent scaled values and the
- * training distribution, given as its quantiles {@code q_0 <= ... <= q_K} (the release's sketch).
+ * training distribution, given as its quantiles {@code q_0 <= ... <= q_K} (the release's sketch,
+ * {@link DriftReference}).
  *
  * <p>The window is held as weights on the reference's own grid: one weight per interval between two
  * quantiles, and below {@code q_0} and above {@code q_K} a weight and a weighted sum of the values
@@ -17,12 +18,11 @@ import java.nio.ByteBuffer;
  * ({@code sum of (q_0 - x)} below, {@code sum of (x - q_K)} above). The distance is in scaled units, where
  * the training series spans [-1, 1]: a window shifted by d beyond the training range is d away.
  *
- * <p>One pass over the K intervals per point, decay and distance together: O(K), no allocation.
+ * <p>One pass over the K intervals per point, decay and distance together: O(K), no allocation. The
+ * window keeps neither the reference nor the decay, which belong to the model and the settings.
  */
 public final class DriftWindow {
 
-    private final float[] q;
-    private final double decay;
     /** Window weight of each interval [q_i, q_i+1]. */
     private final double[] weights;
     private double belowWeight;
@@ -32,19 +32,9 @@ public final class DriftWindow {
     private double total;
     private double distance = Double.NaN;
 
-    /**
-     * @param quantiles the training distribution's quantiles at equal steps of probability, at least
-     *     two, non-decreasing, finite; not copied (the model's, shared by its channels)
-     * @param decay weight left to a point after the next one, in (0, 1)
-     */
-    public DriftWindow(float[] quantiles, double decay) {
-        checkQuantiles(quantiles);
-        if (!(decay > 0 && decay < 1)) {
-            throw new IllegalArgumentException("drift decay must be in (0, 1): " + decay);
-        }
-        this.q = quantiles;
-        this.decay = decay;
-        this.weights = new double[quantiles.length - 1];
+    /** An empty window for a reference of {@code intervals} intervals. */
+    public DriftWindow(int intervals) {
+        this.weights = new double[intervals];
     }
 
     /** The decay for a window of about {@code points} points. */
@@ -55,22 +45,18 @@ public final class DriftWindow {
         return 1 - 1.0 / points;
     }
 
-    /** The rule a release's sketch must follow: at least two finite, non-decreasing quantiles. */
-    public static void checkQuantiles(float[] quantiles) {
-        if (quantiles.length < 2) {
-            throw new IllegalArgumentException("a quantile sketch needs at least 2 quantiles, has " + quantiles.length);
-        }
-        for (int i = 0; i < quantiles.length; i++) {
-            if (!Float.isFinite(quantiles[i]) || (i > 0 && quantiles[i] < quantiles[i - 1])) {
-                throw new IllegalArgumentException("quantile " + i + " of the sketch (" + quantiles[i]
-                        + ") is not finite or is below the one before");
-            }
-        }
-    }
-
-    /** Adds scaled value {@code x} (finite) to the window; returns the distance after it. */
-    public double add(float x) {
+    /**
+     * Adds scaled value {@code x} (finite) to the window; returns the distance after it.
+     *
+     * @param decay weight left to a point after the next one, in (0, 1): {@link #decayFor}
+     */
+    public double add(float x, DriftReference reference, double decay) {
+        float[] q = reference.quantiles();
         int k = weights.length;
+        if (q.length != k + 1) {
+            throw new IllegalArgumentException("a window of " + k + " intervals against a sketch of " + q.length
+                    + " quantiles");
+        }
         belowWeight *= decay;
         belowSum *= decay;
         aboveWeight *= decay;
@@ -84,7 +70,7 @@ public final class DriftWindow {
             aboveWeight += 1;
             aboveSum += x;
         } else {
-            bin = interval(x);
+            bin = interval(q, x);
         }
         double n = total;
         double w1 = (belowWeight * q[0] - belowSum + aboveSum - aboveWeight * q[k]) / n;
@@ -112,6 +98,10 @@ public final class DriftWindow {
         return total;
     }
 
+    public int intervals() {
+        return weights.length;
+    }
+
     /** Bytes {@link #write} takes. */
     public int size() {
         return (weights.length + 6) * Double.BYTES;
@@ -125,9 +115,9 @@ public final class DriftWindow {
         }
     }
 
-    /** A window {@link #write} wrote with the same quantiles. */
-    public static DriftWindow read(ByteBuffer in, float[] quantiles, double decay) {
-        DriftWindow d = new DriftWindow(quantiles, decay);
+    /** A window of {@code intervals} intervals that {@link #write} wrote. */
+    public static DriftWindow read(ByteBuffer in, int intervals) {
+        DriftWindow d = new DriftWindow(intervals);
         d.belowWeight = in.getDouble();
         d.belowSum = in.getDouble();
         d.aboveWeight = in.getDouble();
@@ -141,7 +131,7 @@ public final class DriftWindow {
     }
 
     /** The interval [q_i, q_i+1] holding x, for q_0 <= x <= q_K: the last i with q_i <= x, at most K - 1. */
-    private int interval(float x) {
+    private static int interval(float[] q, float x) {
         int lo = 0;
         int hi = q.length - 1;
         while (hi - lo > 1) {

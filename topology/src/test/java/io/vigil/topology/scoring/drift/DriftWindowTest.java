@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import net.jqwik.api.ForAll;
@@ -20,22 +19,22 @@ class DriftWindowTest {
 
     @Test
     void aWindowDrawnFromTheTrainingDistributionIsCloseToIt() {
-        float[] q = quantiles(gaussian(new Random(1), 100_000, 0, 0.3));
-        DriftWindow d = new DriftWindow(q, DriftWindow.decayFor(2_000));
+        DriftReference q = DriftReference.of(gaussian(new Random(1), 100_000, 0, 0.3));
+        DriftWindow d = new DriftWindow(q.intervals());
         Random random = new Random(2);
         for (int i = 0; i < 20_000; i++) {
-            d.add((float) (0.3 * random.nextGaussian()));
+            d.add((float) (0.3 * random.nextGaussian()), q, DriftWindow.decayFor(2_000));
         }
         assertTrue(d.distance() < 0.02, "same distribution: " + d.distance());
     }
 
     @Test
     void aShiftedWindowIsAsFarAsTheShift() {
-        float[] q = quantiles(gaussian(new Random(1), 100_000, 0, 0.3));
-        DriftWindow d = new DriftWindow(q, DriftWindow.decayFor(2_000));
+        DriftReference q = DriftReference.of(gaussian(new Random(1), 100_000, 0, 0.3));
+        DriftWindow d = new DriftWindow(q.intervals());
         Random random = new Random(3);
         for (int i = 0; i < 20_000; i++) {
-            d.add((float) (0.2 + 0.3 * random.nextGaussian()));
+            d.add((float) (0.2 + 0.3 * random.nextGaussian()), q, DriftWindow.decayFor(2_000));
         }
         assertEquals(0.2, d.distance(), 0.02, "W1 of a distribution and its shift by 0.2 is 0.2");
     }
@@ -46,9 +45,9 @@ class DriftWindowTest {
         for (int i = 0; i <= K; i++) {
             uniform[i] = -1 + 2f * i / K;
         }
-        DriftWindow d = new DriftWindow(uniform, DriftWindow.decayFor(100));
+        DriftWindow d = new DriftWindow(K);
         for (int i = 0; i < 50; i++) {
-            d.add(3f);
+            d.add(3f, new DriftReference(uniform), DriftWindow.decayFor(100));
         }
         // W1 between a point mass at 3 and U[-1, 1] is E|3 - U| = 3: 1 over [-1, 1], 2 over [1, 3].
         assertEquals(3.0, d.distance(), 1e-9);
@@ -68,12 +67,13 @@ class DriftWindowTest {
             q = new float[] {q[0], q[0] + 1};
         }
         double decay = DriftWindow.decayFor(window);
-        DriftWindow d = new DriftWindow(q, decay);
+        DriftReference reference = new DriftReference(q);
+        DriftWindow d = new DriftWindow(reference.intervals());
         List<Float> values = new ArrayList<>();
         for (int i = 0; i < points; i++) {
             float x = (float) (q[0] + (q[q.length - 1] - q[0] + 1) * (random.nextDouble() * 1.6 - 0.3));
             values.add(x);
-            d.add(x);
+            d.add(x, reference, decay);
         }
         assertEquals(bruteForce(q, decay, values), d.distance(), 2e-3);
     }
@@ -85,29 +85,46 @@ class DriftWindowTest {
 
     @Test
     void aWrittenWindowReadBackGoesOnExactlyAsTheOriginal() {
-        float[] q = quantiles(gaussian(new Random(1), 10_000, 0, 1));
-        DriftWindow a = new DriftWindow(q, DriftWindow.decayFor(50));
+        DriftReference q = DriftReference.of(gaussian(new Random(1), 10_000, 0, 1));
+        double decay = DriftWindow.decayFor(50);
+        DriftWindow a = new DriftWindow(q.intervals());
         Random random = new Random(4);
         for (int i = 0; i < 500; i++) {
-            a.add((float) random.nextGaussian());
+            a.add((float) random.nextGaussian(), q, decay);
         }
         ByteBuffer buffer = ByteBuffer.allocate(a.size());
         a.write(buffer);
         assertEquals(a.size(), buffer.position());
-        DriftWindow b = DriftWindow.read(buffer.flip(), q, DriftWindow.decayFor(50));
+        DriftWindow b = DriftWindow.read(buffer.flip(), q.intervals());
         assertEquals(a.distance(), b.distance());
         for (int i = 0; i < 100; i++) {
             float x = (float) (1 + random.nextGaussian());
-            assertEquals(a.add(x), b.add(x));
+            assertEquals(a.add(x, q, decay), b.add(x, q, decay));
+        }
+    }
+
+    @Test
+    void theSketchIsTheNearestRankQuantileAtEachPercent() {
+        float[] values = new float[201];
+        for (int i = 0; i < values.length; i++) {
+            values[(i * 37) % values.length] = i / 2f; // shuffled: 0, 0.5, ..., 100
+        }
+        float[] q = DriftReference.of(values).quantiles();
+        assertEquals(DriftReference.QUANTILES, q.length);
+        for (int i = 0; i < q.length; i++) {
+            assertEquals(i, q[i], 1e-6, "the " + i + " % quantile");
         }
     }
 
     @Test
     void aSketchThatIsNotOneIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> DriftWindow.checkQuantiles(new float[] {1}));
-        assertThrows(IllegalArgumentException.class, () -> DriftWindow.checkQuantiles(new float[] {1, 0.5f}));
-        assertThrows(IllegalArgumentException.class, () -> DriftWindow.checkQuantiles(new float[] {0, Float.NaN}));
-        DriftWindow.checkQuantiles(new float[] {0, 0, 1});
+        assertThrows(IllegalArgumentException.class, () -> new DriftReference(new float[] {1}));
+        assertThrows(IllegalArgumentException.class, () -> new DriftReference(new float[] {1, 0.5f}));
+        assertThrows(IllegalArgumentException.class, () -> new DriftReference(new float[] {0, Float.NaN}));
+        assertEquals(2, new DriftReference(new float[] {0, 0, 1}).intervals());
+        DriftWindow other = new DriftWindow(5);
+        assertThrows(IllegalArgumentException.class, () -> other.add(0, new DriftReference(new float[] {0, 1}), 0.5),
+                "a window kept for another sketch is not silently misread");
     }
 
     /**
@@ -173,21 +190,11 @@ class DriftWindowTest {
         return (i + (x - q[i]) / (q[i + 1] - q[i])) / k;
     }
 
-    private static double[] gaussian(Random random, int n, double mean, double sd) {
-        double[] v = new double[n];
+    private static float[] gaussian(Random random, int n, double mean, double sd) {
+        float[] v = new float[n];
         for (int i = 0; i < n; i++) {
-            v[i] = mean + sd * random.nextGaussian();
+            v[i] = (float) (mean + sd * random.nextGaussian());
         }
         return v;
-    }
-
-    private static float[] quantiles(double[] sample) {
-        double[] sorted = sample.clone();
-        Arrays.sort(sorted);
-        float[] q = new float[K + 1];
-        for (int i = 0; i <= K; i++) {
-            q[i] = (float) sorted[(int) Math.round((double) i * (sorted.length - 1) / K)];
-        }
-        return q;
     }
 }
