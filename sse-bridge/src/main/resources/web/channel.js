@@ -101,6 +101,10 @@
     if (s) {
       parts.push('value ' + M.fmt(s.value), 'forecast ' + M.fmt(s.forecast), 'smoothed error ' + M.fmt(s.smoothedError),
         'threshold ' + (s.threshold === null ? 'warming up' : M.fmt(s.threshold)));
+      if (s.drift !== null && s.drift !== undefined) {
+        // W1 of recent values from the training values, in the model's scaled units (training spans 2).
+        parts.push('drift ' + M.fmt(s.drift));
+      }
     }
     parts.push('model ' + (ch.detector ? ch.detector + (ch.modelVersion === null ? '' : ' v' + ch.modelVersion) : '—'));
     parts.push('anomalies ' + ch.anomalyCount, 'labels ' + ch.labelCount, ch.x.length + ' points');

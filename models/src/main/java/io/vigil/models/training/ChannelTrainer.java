@@ -7,6 +7,7 @@ import io.vigil.models.data.ChannelData;
 import io.vigil.models.data.InputColumns;
 import io.vigil.models.export.ParameterExport;
 import io.vigil.models.network.TelemanomNetwork;
+import io.vigil.topology.scoring.drift.DriftReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,6 +29,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * takes {@code 1 + inputs} features, whatever the configured architecture's input size. The
  * last {@code validationFraction} of the series is held out; after every epoch the {@link Validation}
  * loss decides early stopping (patience, min delta), and the best epoch's parameters are kept (Telemanom kept the last epoch's; keeping the best is never worse on validation).
+ * The model also carries a quantile sketch of the scaled training series, the distribution the scorer
+ * measures the channel's drift against.
  *
  * <p>The tBPTT scheme's gradients come from the {@link Engine} the config names: the project's
  * {@link LstmKernel} by default, or DL4J's {@code fit}; the windows scheme always runs on DL4J.
@@ -131,7 +134,8 @@ public final class ChannelTrainer {
         ParameterExport.Export export = ParameterExport.export(network);
         double seconds = (System.nanoTime() - started) / 1e9;
         return new TrainedModel(data.channelId(), data.source(), config, network, export, bounds, inputs, epoch, bestEpoch, best,
-                Arrays.copyOf(history, epoch + 1), n, fitPoints, runner.sequences(), seconds, data.trainHash());
+                Arrays.copyOf(history, epoch + 1), n, fitPoints, runner.sequences(), seconds, data.trainHash(),
+                DriftReference.of(scaled[0]));
     }
 
     /** Each input with the bounds its training column fixes, as the release records it. */

@@ -3,6 +3,7 @@ package io.vigil.models.training;
 import io.vigil.avro.ModelInput;
 import io.vigil.avro.ScalingBounds;
 import io.vigil.models.export.ParameterExport;
+import io.vigil.topology.scoring.drift.DriftReference;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
@@ -22,10 +23,12 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * @param chunks parallel sub-sequences ({@link Scheme#TBPTT}), or the number of windows ({@link Scheme#WINDOWS})
  * @param seconds wall time of the whole training, validation included
  * @param dataHash SHA-256 of the training series (see {@link io.vigil.models.data.ChannelData#trainHash()})
+ * @param drift the scaled training series' quantile sketch, what the scorer measures drift against
  */
 public record TrainedModel(String channelId, String source, TrainingConfig config, MultiLayerNetwork network,
         ParameterExport.Export export, ScalingBounds bounds, List<ModelInput> inputs, int epochs, int bestEpoch, double valLoss,
-        double[] valHistory, int trainPoints, int fitPoints, int chunks, double seconds, String dataHash) {
+        double[] valHistory, int trainPoints, int fitPoints, int chunks, double seconds, String dataHash,
+        DriftReference drift) {
 
     /** Seconds per 1,000 training points. */
     public double secondsPerThousandPoints() {

@@ -52,6 +52,10 @@ class ParallelTrainerTest {
         assertEquals(Scaling.fit(channels.get(0).train()), c.getScaling());
         assertEquals("tbptt", c.getTrainingInfo().get("scheme"));
         assertEquals("200", c.getTrainingInfo().get("trainPoints"));
+        List<Float> q = c.getValueQuantiles();
+        assertEquals(io.vigil.topology.scoring.drift.DriftReference.QUANTILES, q.size(), "the release carries the sketch");
+        assertEquals(-1f, q.get(0), 1e-6f, "of the scaled training series, whose minimum scales to -1");
+        assertEquals(1f, q.get(q.size() - 1), 1e-6f, "and maximum to +1");
         assertEquals(40, c.getSettings().getLS());
         assertTrue(c.getMetrics().get("val_mse") > 0);
         assertTrue(outcomes.get(1).file().getFileName().toString().startsWith("pump_1-"), "unsafe ids get a hashed file name");

@@ -37,6 +37,7 @@ public final class ScoreJson {
         JsonText.symbol(g, "detector", score.getDetector());
         JsonText.integer(g, "modelVersion", score.getModelVersion());
         JsonText.millis(g, "scoredAt", score.getScoredAt());
+        JsonText.finite(g, "drift", score.getDrift() == null ? Double.NaN : score.getDrift());
     }
 
     private ScoreJson() {}

@@ -81,7 +81,8 @@ final class ChannelState {
         ChannelSummary.LastScore lastScore = last == null ? null : new ChannelSummary.LastScore(
                 last.getEventTime().toEpochMilli(), Numbers.finite(last.getValue()),
                 Numbers.finite(last.getForecast()), Numbers.finite(last.getSmoothedError()),
-                Numbers.finite(last.getThreshold()), last.getAnomalous(), lastRecordTime);
+                Numbers.finite(last.getThreshold()), last.getAnomalous(),
+                last.getDrift() == null ? null : Numbers.finite(last.getDrift()), lastRecordTime);
         ChannelSummary.OpenAnomaly openAnomaly = open == null ? null
                 : new ChannelSummary.OpenAnomaly(open.getStart().toEpochMilli(), Numbers.finite(open.getSeverity()));
         return new ChannelSummary(id, source, status(), lastScore,

@@ -12,9 +12,9 @@ public record ChannelSummary(String channelId, String source, String status, Las
                              String detector, Integer modelVersion, OpenAnomaly openAnomaly,
                              long anomalyCount, long labelCount, List<Double> spark) {
 
-    /** The channel's latest score. */
+    /** The channel's latest score; {@code drift} null where its detector measures none. */
     public record LastScore(long eventTime, Double value, Double forecast, Double smoothedError, Double threshold,
-                            boolean anomalous, long recordTime) {
+                            boolean anomalous, Double drift, long recordTime) {
     }
 
     /** The segment that is open now. */

@@ -22,7 +22,7 @@ class ScoreJsonTest {
 
         assertEquals("{\"channelId\":\"P-1\",\"source\":\"smap\",\"eventTime\":1700000000000,\"value\":0.25,"
                 + "\"forecast\":0.5,\"error\":0.25,\"smoothedError\":0.125,\"threshold\":null,\"anomalous\":false,"
-                + "\"detector\":\"BASELINE\",\"modelVersion\":null,\"scoredAt\":1700000000007}", json);
+                + "\"detector\":\"BASELINE\",\"modelVersion\":null,\"scoredAt\":1700000000007,\"drift\":null}", json);
         JsonNode node = strict.readTree(json);
         assertTrue(node.get("threshold").isNull());
         assertTrue(node.get("modelVersion").isNull());
@@ -45,6 +45,9 @@ class ScoreJsonTest {
         assertTrue(node.get("forecast").isNull());
         assertTrue(node.get("error").isNull());
         assertTrue(node.get("anomalous").booleanValue());
+        assertTrue(node.get("drift").isNull(), "a score without a drift distance");
+        score.setDrift(0.125);
+        assertEquals(0.125, strict.readTree(ScoreJson.toJson(score)).get("drift").doubleValue());
         assertFalse(ScoreJson.toJson(score).contains("\n"), "one line: it becomes a single SSE data field");
     }
 }

@@ -5,6 +5,7 @@ import io.vigil.avro.LstmArchitecture;
 import io.vigil.avro.ModelRelease;
 import io.vigil.avro.TelemetryPoint;
 import io.vigil.schemas.Topics;
+import io.vigil.schemas.serde.AvroTrust;
 import io.vigil.topology.VigilTopology;
 import io.vigil.topology.deadletter.DeadLetters;
 import io.vigil.topology.intake.Received;
@@ -14,6 +15,7 @@ import io.vigil.topology.scoring.BaselineDetector;
 import io.vigil.topology.scoring.ScoringProcessor;
 import io.vigil.topology.scoring.ScoringSettings;
 import io.vigil.topology.scoring.TestModels;
+import io.vigil.topology.scoring.drift.DriftReference;
 import io.vigil.topology.scoring.lstm.LstmParameters;
 import io.vigil.topology.scoring.telemanom.ThresholdSettings;
 import java.io.IOException;
@@ -57,11 +59,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * producer, so changelog sends are not in the figure: see the bytes written per point), with 2x80
  * models of distinct weights for every channel and the channels' points interleaved, so every step
  * streams its channel's weights from memory. Each point costs a descriptor read, the state record
- * read and write, one chunk read and write, the LSTM step and the threshold upkeep (a window decision
- * every 70th point of a channel, amortized). One thread, so ops/s is points per second per core.
+ * read, a tail entry written, the LSTM step and the threshold upkeep (the record and a chunk
+ * written and a window decision every 70th point of a channel, amortized), and with {@code drift} the
+ * drift window's update. One thread, so ops/s is points per second per core.
  *
  * <p>Channels start in steady state: one channel is scored past its first threshold window and its
- * state record and chunks are copied to the others, so no measured point is in a warm-up.
+ * state record and window entries are copied to the others, so no measured point is in a warm-up.
  *
  * <pre>
  * # build the benchmark (the JMH annotation processor runs at test-compile), then run it:
@@ -69,6 +72,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   -Dexec.args="-cp %classpath org.openjdk.jmh.Main ScoringBench"
  * # short run (about a minute and a half):
  *   -Dexec.args="-cp %classpath org.openjdk.jmh.Main ScoringBench -wi 1 -w 3s -i 2 -r 3s -p channels=1000 -p precision=FLOAT32"
+ * # what the drift window costs a scored point: drift=true against drift=false in one run
+ *   -Dexec.args="-cp %classpath org.openjdk.jmh.Main ScoringBench -p channels=1000 -p precision=FLOAT32"
  * </pre>
  *
  * The {@code channels=1} case is the same work with one channel's weights hot in cache: the ceiling a
@@ -93,6 +98,10 @@ public class ScoringBench {
     @Param({"FLOAT32", "HALF"})
     LstmParameters.Precision precision;
 
+    /** Whether the models carry a quantile sketch, so every point also updates its channel's drift window. */
+    @Param({"true", "false"})
+    boolean drift;
+
     private Path stateDir;
     private final List<KeyValueStore<?, ?>> stores = new ArrayList<>();
     private MockProcessorContext<Object, Object> context;
@@ -107,6 +116,9 @@ public class ScoringBench {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
+        // Release builders resolve the scaling source's enum default by class, which Avro checks for trust;
+        // the tests' JVMs trust the package by a system property, this fork the way the processes do.
+        AvroTrust.trustPackagesOf(ModelRelease.class, ModelRelease.getClassSchema());
         stateDir = Files.createTempDirectory("scoring-bench");
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scoring-bench");
@@ -138,9 +150,12 @@ public class ScoringBench {
         ids = new String[channels];
         for (int c = 0; c < channels; c++) {
             ids[c] = "channel-" + c;
-            ModelRelease release = TestModels.champion(ids[c], 1, SHAPE, TestModels.randomParameters(SHAPE, c),
-                    -1.5, 1.5, SETTINGS).build();
-            keeper.process(new Record<>(ids[c], new Received<>(release, null, null), 0L));
+            ModelRelease.Builder release = TestModels.champion(ids[c], 1, SHAPE, TestModels.randomParameters(SHAPE, c),
+                    -1.5, 1.5, SETTINGS);
+            if (drift) {
+                release.setValueQuantiles(sketch(c));
+            }
+            keeper.process(new Record<>(ids[c], new Received<>(release.build(), null, null), 0L));
         }
         // Past the warm-up and the first window, then a few batches more.
         long steadyState = SETTINGS.lS() + SETTINGS.windowLength() + 3L * SETTINGS.batchSize();
@@ -151,6 +166,19 @@ public class ScoringBench {
         points = 0;
         bytesAtStart = bytesWritten();
         cpuAtStart = processCpuNanos();
+    }
+
+    /** The sketch of the scaled values {@link #score} sends channel {@code c}: a sine's, between -0.7 and 0.7. */
+    private static List<Float> sketch(int c) {
+        float[] values = new float[4000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) ((Math.sin(i / 40.0 + c) + 0.03) / 1.5);
+        }
+        List<Float> q = new ArrayList<>();
+        for (float v : DriftReference.of(values).quantiles()) {
+            q.add(v);
+        }
+        return q;
     }
 
     /** CPU time of every thread of this JVM: the scoring thread, RocksDB's flushes and compactions, GC, JIT. */
@@ -167,20 +195,24 @@ public class ScoringBench {
         return store;
     }
 
-    /** Gives every channel channel 0's record and chunks, so all start in the same steady state. */
+    /**
+     * Gives every channel channel 0's record and window entries (chunks and the tail scored since the
+     * record), so all start in the same steady state.
+     */
     private void copyChannelState(KeyValueStore<String, byte[]> states, KeyValueStore<String, byte[]> window) {
         byte[] record = states.get(ids[0]);
-        List<KeyValue<String, byte[]>> chunks = new ArrayList<>();
+        List<KeyValue<String, byte[]>> entries = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = window.prefixScan(ids[0] + "/", Serdes.String().serializer())) {
-            it.forEachRemaining(chunks::add);
+            it.forEachRemaining(entries::add);
         }
-        if (chunks.size() != SETTINGS.windowSize()) {
-            throw new IllegalStateException("expected a full window, found " + chunks.size() + " chunks");
+        long chunks = entries.stream().filter(e -> e.key.startsWith(ids[0] + "/c")).count();
+        if (chunks != SETTINGS.windowSize()) {
+            throw new IllegalStateException("expected a full window, found " + chunks + " chunks");
         }
         for (int c = 1; c < channels; c++) {
             states.put(ids[c], record);
-            for (KeyValue<String, byte[]> chunk : chunks) {
-                window.put(ids[c] + chunk.key.substring(ids[0].length()), chunk.value);
+            for (KeyValue<String, byte[]> entry : entries) {
+                window.put(ids[c] + entry.key.substring(ids[0].length()), entry.value);
             }
         }
     }

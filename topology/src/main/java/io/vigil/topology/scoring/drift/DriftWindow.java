@@ -10,27 +10,38 @@ import java.nio.ByteBuffer;
  *
  * <p>The window is held as weights on the reference's own grid: one weight per interval between two
  * quantiles, and below {@code q_0} and above {@code q_K} a weight and a weighted sum of the values
- * there. Each point multiplies every weight by {@code decay} and adds 1 where it falls, so the window
- * is a sliding one of about {@code 1 / (1 - decay)} points without keeping the points themselves.
+ * there. Each point weighs {@code 1 / decay} times the one before, which is every older point's
+ * weight falling by {@code decay}, so the window is a sliding one of about {@code 1 / (1 - decay)}
+ * points without keeping the points themselves.
  * {@code W1 = integral |F_window(x) - F_train(x)| dx}: between two quantiles both CDFs are taken as
  * linear (the reference's mass {@code 1/K} and the window's spread evenly over the interval), so each
  * interval's part is the integral of the absolute value of a linear function; the tails are exact
  * ({@code sum of (q_0 - x)} below, {@code sum of (x - q_K)} above). The distance is in scaled units, where
  * the training series spans [-1, 1]: a window shifted by d beyond the training range is d away.
  *
- * <p>One pass over the K intervals per point, decay and distance together: O(K), no allocation. The
- * window keeps neither the reference nor the decay, which belong to the model and the settings.
+ * <p>Adding a point is a binary search; the distance is one read-only pass over the K intervals: O(K)
+ * per point, no allocation. The window keeps neither the reference nor the decay, which belong to the
+ * model and the settings.
  */
 public final class DriftWindow {
 
-    /** Window weight of each interval [q_i, q_i+1]. */
+    /**
+     * Window weight of each interval [q_i, q_i+1], and below and above the sketch, all in units of
+     * {@link #newest}: the distance needs only their ratios, so a point's decay is a division of
+     * {@code newest} instead of a pass over the weights.
+     */
     private final double[] weights;
     private double belowWeight;
     private double belowSum;
     private double aboveWeight;
     private double aboveSum;
     private double total;
+    /** The weight the last point was added with; the weights are rescaled before it overflows. */
+    private double newest = 1;
     private double distance = Double.NaN;
+
+    /** {@link #newest} past which the weights are scaled back to a newest point of 1. */
+    private static final double RESCALE_ABOVE = 1e150;
 
     /** An empty window for a reference of {@code intervals} intervals. */
     public DriftWindow(int intervals) {
@@ -57,32 +68,32 @@ public final class DriftWindow {
             throw new IllegalArgumentException("a window of " + k + " intervals against a sketch of " + q.length
                     + " quantiles");
         }
-        belowWeight *= decay;
-        belowSum *= decay;
-        aboveWeight *= decay;
-        aboveSum *= decay;
-        total = total * decay + 1;
-        int bin = -1;
-        if (x < q[0]) {
-            belowWeight += 1;
-            belowSum += x;
-        } else if (x > q[k]) {
-            aboveWeight += 1;
-            aboveSum += x;
-        } else {
-            bin = interval(q, x);
+        double weight = total == 0 ? 1 : newest / decay;
+        if (weight > RESCALE_ABOVE) {
+            rescale(1 / newest);
+            weight = 1 / decay;
         }
-        double n = total;
-        double w1 = (belowWeight * q[0] - belowSum + aboveSum - aboveWeight * q[k]) / n;
-        double cumulative = belowWeight / n;
+        newest = weight;
+        total += weight;
+        if (x < q[0]) {
+            belowWeight += weight;
+            belowSum += weight * x;
+        } else if (x > q[k]) {
+            aboveWeight += weight;
+            aboveSum += weight * x;
+        } else {
+            weights[interval(q, x)] += weight;
+        }
+        double inverse = 1 / total;
+        double w1 = (belowWeight * q[0] - belowSum + aboveSum - aboveWeight * q[k]) * inverse;
+        double cumulative = belowWeight * inverse;
+        double trained = 0;
         double step = 1.0 / k;
         for (int i = 0; i < k; i++) {
-            double w = weights[i] * decay + (i == bin ? 1 : 0);
-            weights[i] = w;
-            double d0 = cumulative - i * step;
-            cumulative += w / n;
-            double d1 = cumulative - (i + 1) * step;
-            w1 += (q[i + 1] - q[i]) * meanAbsolute(d0, d1);
+            double d0 = cumulative - trained;
+            cumulative += weights[i] * inverse;
+            trained += step;
+            w1 += (q[i + 1] - q[i]) * meanAbsolute(d0, cumulative - trained);
         }
         distance = w1;
         return w1;
@@ -93,9 +104,9 @@ public final class DriftWindow {
         return distance;
     }
 
-    /** Total weight: about the window's length once full, less before. */
+    /** Total weight, the newest point's being 1: about the window's length once full, less before. */
     public double weight() {
-        return total;
+        return total / newest;
     }
 
     public int intervals() {
@@ -104,15 +115,28 @@ public final class DriftWindow {
 
     /** Bytes {@link #write} takes. */
     public int size() {
-        return (weights.length + 6) * Double.BYTES;
+        return (weights.length + 7) * Double.BYTES;
     }
 
+    /** Writes the weights as held, so a window read back goes on bit for bit as this one. */
     public void write(ByteBuffer out) {
         out.putDouble(belowWeight).putDouble(belowSum).putDouble(aboveWeight).putDouble(aboveSum).putDouble(total)
-                .putDouble(distance);
+                .putDouble(newest).putDouble(distance);
         for (double w : weights) {
             out.putDouble(w);
         }
+    }
+
+    private void rescale(double scale) {
+        belowWeight *= scale;
+        belowSum *= scale;
+        aboveWeight *= scale;
+        aboveSum *= scale;
+        total *= scale;
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] *= scale;
+        }
+        newest *= scale;
     }
 
     /** A window of {@code intervals} intervals that {@link #write} wrote. */
@@ -123,6 +147,7 @@ public final class DriftWindow {
         d.aboveWeight = in.getDouble();
         d.aboveSum = in.getDouble();
         d.total = in.getDouble();
+        d.newest = in.getDouble();
         d.distance = in.getDouble();
         for (int i = 0; i < d.weights.length; i++) {
             d.weights[i] = in.getDouble();
@@ -145,13 +170,18 @@ public final class DriftWindow {
         return lo;
     }
 
-    /** Mean of |d| over an interval where d goes linearly from d0 to d1. */
+    /**
+     * Mean of |d| over an interval where d goes linearly from d0 to d1: (|d0| + |d1|) / 2, less
+     * |d0| |d1| / (|d0| + |d1|) where d changes sign. The two CDFs cross in few intervals, so the
+     * division is rare and its branch well predicted.
+     */
     private static double meanAbsolute(double d0, double d1) {
-        if ((d0 >= 0) == (d1 >= 0)) {
-            return Math.abs(d0 + d1) / 2;
-        }
         double a = Math.abs(d0);
         double b = Math.abs(d1);
-        return (a * a + b * b) / (2 * (a + b));
+        double mean = (a + b) / 2;
+        if (d0 * d1 < 0) {
+            mean -= a * b / (a + b);
+        }
+        return mean;
     }
 }

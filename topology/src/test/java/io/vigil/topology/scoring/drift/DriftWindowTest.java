@@ -78,6 +78,24 @@ class DriftWindowTest {
         assertEquals(bruteForce(q, decay, values), d.distance(), 2e-3);
     }
 
+    @Test
+    void weightsAreScaledBackLongBeforeTheyOverflow() {
+        // A window of 2 points doubles the newest weight per point: 2^500 passes the rescaling bound.
+        DriftReference q = new DriftReference(new float[] {-1, 0, 1});
+        double decay = DriftWindow.decayFor(2);
+        DriftWindow d = new DriftWindow(q.intervals());
+        List<Float> values = new ArrayList<>();
+        Random random = new Random(5);
+        for (int i = 0; i < 1200; i++) {
+            float x = (float) (random.nextGaussian() * 1.5);
+            values.add(x);
+            d.add(x, q, decay);
+        }
+        assertEquals(2.0, d.weight(), 1e-9, "the window holds about 2 points' weight");
+        assertEquals(bruteForce(q.quantiles(), decay, values.subList(values.size() - 200, values.size())), d.distance(),
+                2e-3, "and the distance over them; older points weigh nothing at this decay");
+    }
+
     @net.jqwik.api.Provide
     net.jqwik.api.Arbitrary<Long> seeds() {
         return net.jqwik.api.Arbitraries.longs();
