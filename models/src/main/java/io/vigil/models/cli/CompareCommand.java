@@ -31,6 +31,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        training.refuseTuned("compare");
         List<ChannelData> channels = data.load();
         if (channels.size() != 1) {
             throw new IllegalArgumentException("compare trains exactly one channel; select it with --channel (got "

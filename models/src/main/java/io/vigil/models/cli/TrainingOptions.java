@@ -45,15 +45,15 @@ final class TrainingOptions {
     @Option(names = "--units", paramLabel = "H", defaultValue = "80", description = "LSTM units per layer (${DEFAULT-VALUE}).")
     int units;
 
-    @Option(names = "--layers", paramLabel = "N", defaultValue = "2", description = "LSTM layers (${DEFAULT-VALUE}).")
-    int layers;
+    @Option(names = "--layers", paramLabel = "N", description = "LSTM layers (default: Telemanom's 2).")
+    Integer layers;
 
-    @Option(names = "--dropout", paramLabel = "P", defaultValue = "0.3",
-            description = "Share of activations dropped after each LSTM layer (${DEFAULT-VALUE}).")
-    double dropout;
+    @Option(names = "--dropout", paramLabel = "P",
+            description = "Share of activations dropped after each LSTM layer (default: Telemanom's 0.3).")
+    Double dropout;
 
-    @Option(names = "--learning-rate", paramLabel = "LR", defaultValue = "1e-3", description = "Adam's learning rate (${DEFAULT-VALUE}).")
-    double learningRate;
+    @Option(names = "--learning-rate", paramLabel = "LR", description = "Adam's learning rate (default: Telemanom's 1e-3).")
+    Double learningRate;
 
     @Option(names = "--tuned", paramLabel = "DIR",
             description = "Train each channel of a subsystem `models tune` tuned with that subsystem's winning settings"
@@ -87,14 +87,29 @@ final class TrainingOptions {
         if (engine != null) {
             c = c.withEngine(engine);
         }
-        if (units != c.architecture().getUnits() || layers != c.architecture().getLayers()) {
-            c = c.withArchitecture(LstmArchitecture.newBuilder(c.architecture()).setUnits(units).setLayers(layers).build());
+        int shapeLayers = layers != null ? layers : c.architecture().getLayers();
+        if (units != c.architecture().getUnits() || shapeLayers != c.architecture().getLayers()) {
+            c = c.withArchitecture(LstmArchitecture.newBuilder(c.architecture()).setUnits(units).setLayers(shapeLayers)
+                    .build());
         }
-        c = c.withDropout(dropout).withLearningRate(learningRate);
+        if (dropout != null) {
+            c = c.withDropout(dropout);
+        }
+        if (learningRate != null) {
+            c = c.withLearningRate(learningRate);
+        }
         if (!fixedBounds.isEmpty()) {
             c = c.withScaling(new ScalingRules(fixedBounds.stream().map(ScalingRules.Rule::parse).toList()));
         }
         return maxEpochs == null ? c : c.withMaxEpochs(maxEpochs);
+    }
+
+    /** Refuses {@code --tuned} for a command that trains from the options alone. */
+    void refuseTuned(String command) {
+        if (tuned != null) {
+            throw new IllegalArgumentException("--tuned is for train and train-and-release; " + command
+                    + " starts from the options");
+        }
     }
 
     /** Each channel's config: {@link #config()}, with its subsystem's tuned settings under {@code --tuned}. */

@@ -77,6 +77,7 @@ final class TuneCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
+        training.refuseTuned("tune");
         SearchSpace searchSpace = SearchSpace.DEFAULT;
         for (String s : space) {
             searchSpace = searchSpace.with(s);

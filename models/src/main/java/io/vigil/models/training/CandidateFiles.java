@@ -63,7 +63,7 @@ public final class CandidateFiles {
         info.put("minDelta", fmt(c.minDelta()));
         info.put("learningRate", fmt(c.learningRate()));
         info.put("dropout", fmt(c.dropout()));
-        info.put("settings", c.origin());
+        info.put("settingsFrom", c.origin());
         info.put("seed", Long.toString(c.seed()));
         info.put("trainer", TRAINER);
         info.put("trainedAt", Instant.now().toString());

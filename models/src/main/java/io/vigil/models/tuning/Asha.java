@@ -15,12 +15,18 @@ import java.util.Set;
  * start. Unlike synchronous halving no worker waits for a rung to fill; the price is that a trial may be
  * promoted early on the results seen so far. A failed trial (an infinite loss) is never promoted.
  *
+ * <p>Trial 0, the base settings, moves up from every rung whatever its rank, beside the promotions:
+ * the winner is then always compared with the base at the same budget.
+ *
  * <p>Not thread-safe: one coordinator asks for jobs and reports their results.
  */
 final class Asha {
 
     /** Trial {@code trial} trained on rung {@code rung}'s budget. */
     record Job(int trial, int rung) {}
+
+    /** The trial of the base settings. */
+    static final int BASE = 0;
 
     private final int trials;
     private final int eta;
@@ -48,6 +54,10 @@ final class Asha {
     /** The next job to run, if any can start now; it counts as running until {@link #finished}. */
     Optional<Job> next() {
         for (int r = rungs - 2; r >= 0; r--) {
+            if (baseMovesUp(r)) {
+                promoted.get(r).add(BASE);
+                return Optional.of(start(new Job(BASE, r + 1)));
+            }
             Optional<Integer> t = promotable(r);
             if (t.isPresent()) {
                 promoted.get(r).add(t.get());
@@ -91,16 +101,16 @@ final class Asha {
             return false;
         }
         for (int r = rungs - 2; r >= 0; r--) {
-            if (promotable(r).isPresent()) {
+            if (baseMovesUp(r) || promotable(r).isPresent()) {
                 return false;
             }
         }
         return started.size() >= trials;
     }
 
-    /** Jobs a full run of synchronous halving would run: an upper bound for a progress bar. */
+    /** Jobs a full run of synchronous halving would run, with the base on every rung: for a progress bar. */
     int plannedJobs() {
-        int jobs = 0;
+        int jobs = rungs - 1;
         int onRung = trials;
         for (int r = 0; r < rungs && onRung > 0; r++) {
             jobs += onRung;
@@ -140,6 +150,12 @@ final class Asha {
             throw new IllegalArgumentException(job + " has not finished");
         }
         return loss;
+    }
+
+    /** Whether the base settings finished rung {@code r} with a loss and have not moved on from it. */
+    private boolean baseMovesUp(int r) {
+        Double loss = finished.get(r).get(BASE);
+        return loss != null && Double.isFinite(loss) && !promoted.get(r).contains(BASE);
     }
 
     /** The best trial in the top {@code 1 / eta} of rung {@code r} not yet sent on. */

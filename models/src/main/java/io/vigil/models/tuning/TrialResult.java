@@ -8,9 +8,11 @@ import java.util.List;
  * @param loss the objective, the mean over the trial's channels of their best validation loss; null
  *     when a channel failed to train
  * @param error why the trial failed, else null
+ * @param plan fingerprint of what else decided the result: the base config's untuned fields and the
+ *     channels' data ({@link Tuner#fingerprint})
  */
 public record TrialResult(int trial, int rung, int epochs, HyperParameters settings, Double loss, double seconds,
-        List<ChannelResult> channels, String error) {
+        List<ChannelResult> channels, String error, String plan) {
 
     /** One channel of a trial: the best validation loss within the budget, and where it was reached. */
     public record ChannelResult(String channel, double valLoss, int epochs, int bestEpoch, double seconds) {}

@@ -47,7 +47,7 @@ public final class Tuner {
      * @param eta the share promoted is {@code 1 / eta}; each rung's budget {@code eta} times the last's
      * @param rungs budgets: {@code minEpochs * eta^r} epochs for the rungs below the top, the base config's
      *     epoch budget with its early stopping on the top rung, as {@code train} will run the winner
-     * @param channelsPerTrial channels each trial trains, spread over the subsystem's sorted ids
+     * @param channelsPerTrial channels each trial trains, every (n / k)-th of the subsystem's n sorted ids
      */
     public record Plan(int trials, int eta, int rungs, int minEpochs, int channelsPerTrial, SearchSpace space,
             Subsystems subsystems) {
@@ -80,7 +80,7 @@ public final class Tuner {
             return budgets;
         }
 
-        /** The same {@code channelsPerTrial} channels for every trial, spread over the sorted ids. */
+        /** The same {@code channelsPerTrial} channels for every trial: every (n / k)-th of the sorted ids, from the first. */
         List<ChannelData> pick(List<ChannelData> channels) {
             List<ChannelData> sorted = channels.stream().sorted(Comparator.comparing(ChannelData::channelId)).toList();
             if (sorted.size() <= channelsPerTrial) {
@@ -121,11 +121,12 @@ public final class Tuner {
         List<String> ids = picked.stream().map(ChannelData::channelId).toList();
         int[] budgets = plan.budgets(base);
         List<HyperParameters> settings = settings(base, plan);
+        String fingerprint = fingerprint(base, picked);
         Path folder = TuningFiles.folder(root, subsystem);
         Asha asha = new Asha(plan.trials(), plan.eta(), plan.rungs());
         List<TrialResult> journal = new ArrayList<>();
         for (TrialResult r : TuningFiles.journal(folder, notes)) {
-            checkResumable(r, settings, budgets, ids, folder);
+            checkResumable(r, settings, budgets, ids, fingerprint, folder);
             if (!asha.isFinished(r.job())) {
                 asha.restore(r.job(), r.objective());
                 journal.add(r);
@@ -148,7 +149,7 @@ public final class Tuner {
                 while (running < workers && (job = asha.next()).isPresent()) {
                     Asha.Job j = job.get();
                     TrainingConfig config = settings.get(j.trial()).applyTo(base).withMaxEpochs(budgets[j.rung()]);
-                    done.submit(() -> trial(j, settings.get(j.trial()), config, picked, trainer, bar));
+                    done.submit(() -> trial(j, settings.get(j.trial()), config, picked, trainer, bar, fingerprint));
                     running++;
                 }
                 if (running == 0) {
@@ -190,8 +191,30 @@ public final class Tuner {
         return settings;
     }
 
+    /**
+     * What besides a trial's settings and budget decides its result, as a SHA-256: the base config's
+     * untuned fields, and each channel's id, data and input count. A journal line with another is from
+     * another run.
+     */
+    static String fingerprint(TrainingConfig base, List<ChannelData> channels) {
+        StringBuilder s = new StringBuilder();
+        s.append(base.scheme()).append('|').append(base.engine()).append('|').append(base.patience()).append('|')
+                .append(base.minDelta()).append('|').append(base.validationFraction()).append('|')
+                .append(base.batchSize()).append('|').append(base.seed()).append('|').append(base.scaling());
+        for (ChannelData c : channels) {
+            s.append('|').append(c.channelId()).append(':').append(c.trainHash()).append(':').append(c.inputs().count());
+        }
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Trains one job; a channel that cannot train fails the trial. Out of memory is not the trial's fault: it propagates. */
     private static TrialResult trial(Asha.Job job, HyperParameters settings, TrainingConfig config,
-            List<ChannelData> channels, Trainer trainer, ProgressBar bar) {
+            List<ChannelData> channels, Trainer trainer, ProgressBar bar, String fingerprint) {
         long started = System.nanoTime();
         List<TrialResult.ChannelResult> results = new ArrayList<>();
         double sum = 0;
@@ -207,12 +230,12 @@ public final class Tuner {
                         m.seconds()));
                 sum += m.valLoss();
             }
-        } catch (RuntimeException | OutOfMemoryError e) {
+        } catch (RuntimeException e) {
             return new TrialResult(job.trial(), job.rung(), config.maxEpochs(), settings, null, seconds(started), results,
-                    e.getMessage() == null ? e.toString() : e.getMessage());
+                    e.getMessage() == null ? e.toString() : e.getMessage(), fingerprint);
         }
         return new TrialResult(job.trial(), job.rung(), config.maxEpochs(), settings, sum / channels.size(),
-                seconds(started), results, null);
+                seconds(started), results, null, fingerprint);
     }
 
     private static TrialResult take(CompletionService<TrialResult> done, ExecutorService pool) {
@@ -220,7 +243,8 @@ public final class Tuner {
             Future<TrialResult> f = done.take();
             return f.get();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("tuning job failed unexpectedly", e.getCause());
+            // Out of memory, or a bug: the journal keeps what finished; run again, with fewer --workers for the former.
+            throw new IllegalStateException("tuning job failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             pool.shutdownNow();
             Thread.currentThread().interrupt();
@@ -230,9 +254,11 @@ public final class Tuner {
 
     /** A journal line must be what this plan would have run, else its result means something else. */
     private static void checkResumable(TrialResult r, List<HyperParameters> settings, int[] budgets, List<String> ids,
-            Path folder) {
+            String fingerprint, Path folder) {
         String why = null;
-        if (r.trial() < 0 || r.trial() >= settings.size() || r.rung() < 0 || r.rung() >= budgets.length) {
+        if (!fingerprint.equals(r.plan())) {
+            why = "trial " + r.trial() + " on rung " + r.rung() + " was trained with other base settings or data";
+        } else if (r.trial() < 0 || r.trial() >= settings.size() || r.rung() < 0 || r.rung() >= budgets.length) {
             why = "trial " + r.trial() + " on rung " + r.rung() + " is outside this plan";
         } else if (!r.settings().equals(settings.get(r.trial()))) {
             why = "trial " + r.trial() + " had " + r.settings().label() + ", this plan draws " + settings.get(r.trial()).label();

@@ -29,6 +29,8 @@ final class TuningFiles {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            // Two results on one line (an append after a line whose newline a kill cut off) must not read as one.
+            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true)
             .configure(SerializationFeature.INDENT_OUTPUT, false);
 
     private TuningFiles() {}
@@ -50,20 +52,21 @@ final class TuningFiles {
 
     /**
      * The journal's results. A last line cut short (the process killed while writing it) is dropped from
-     * the file, so the next line appended starts on a line of its own, and {@code notes} told; a bad line
-     * elsewhere means the file is not a journal, an error.
+     * the file and {@code notes} told, and a whole last line without its newline gets one, so the next
+     * line appended starts on a line of its own; a bad line elsewhere means the file is not a journal.
      */
     static List<TrialResult> journal(Path folder, Consumer<String> notes) {
         Path file = folder.resolve(JOURNAL);
         if (!Files.exists(file)) {
             return List.of();
         }
-        List<String> lines;
+        String text;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+        List<String> lines = text.lines().toList();
         List<TrialResult> results = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -80,7 +83,12 @@ final class TuningFiles {
                 notes.accept(file + ":" + (i + 1) + ": the last line is cut short (a run killed while writing it); that job"
                         + " runs again");
                 rewrite(file, lines.subList(0, i));
+                return results;
             }
+        }
+        if (!text.isEmpty() && !text.endsWith("\n")) {
+            // Killed between a line and its newline: the line is whole, the next append must start anew.
+            rewrite(file, lines);
         }
         return results;
     }

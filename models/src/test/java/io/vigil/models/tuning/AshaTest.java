@@ -16,6 +16,8 @@ class AshaTest {
 
     /** Trial t's loss falls with the budget and is lower for smaller t: the best trials start first. */
     private static final ToDoubleFunction<Asha.Job> LOSS = j -> (1.0 + j.trial()) / (1 + j.rung());
+    /** The opposite: each trial beats those before it, and the base is the worst. */
+    private static final ToDoubleFunction<Asha.Job> WORST_FIRST = j -> (100.0 - j.trial()) / (1 + j.rung());
 
     @Test
     void nineTrialsOnThreeRungsRunNineThenThreeThenOneAndPromoteTheBest() {
@@ -27,17 +29,16 @@ class AshaTest {
         assertEquals(13, jobs.size());
         assertEquals(new Asha.Job(0, 2), asha.best().orElseThrow().getKey());
         assertTrue(asha.done());
-        assertEquals(13, asha.plannedJobs(), "sequential ASHA on a full grid runs what synchronous halving would");
+        assertEquals(15, asha.plannedJobs(), "at most synchronous halving's 13, and the base on the two rungs above");
     }
 
     @Test
     void promotesAsSoonAsARungHasEnoughResultsWithoutWaitingForItToFill() {
         Asha asha = new Asha(9, 3, 2);
-        for (int t = 0; t < 3; t++) {
-            Asha.Job j = asha.next().orElseThrow();
-            asha.finished(j, LOSS.applyAsDouble(j));
-        }
-        assertEquals(new Asha.Job(0, 1), asha.next().orElseThrow(), "three results on rung 0: the best of them goes on");
+        List<Asha.Job> three = List.of(asha.next().orElseThrow(), asha.next().orElseThrow(), asha.next().orElseThrow());
+        three.forEach(j -> asha.finished(j, WORST_FIRST.applyAsDouble(j)));
+        assertEquals(new Asha.Job(0, 1), asha.next().orElseThrow(), "the base settings move up whatever their rank");
+        assertEquals(new Asha.Job(2, 1), asha.next().orElseThrow(), "three results on rung 0: the best of them goes on");
         assertEquals(new Asha.Job(3, 0), asha.next().orElseThrow(), "then new trials start");
     }
 
@@ -46,9 +47,17 @@ class AshaTest {
         // ASHA's price for never waiting: when each new trial beats those before, each is in the top third
         // of what rung 0 has seen when it ends, and moves up.
         Asha asha = new Asha(9, 3, 2);
-        List<Asha.Job> jobs = runSequentially(asha, j -> (100.0 - j.trial()) / (1 + j.rung()), Set.of());
-        assertEquals(Set.of(2, 3, 4, 5, 6, 7, 8), trialsOn(jobs, 1));
+        List<Asha.Job> jobs = runSequentially(asha, WORST_FIRST, Set.of());
+        assertEquals(Set.of(0, 2, 3, 4, 5, 6, 7, 8), trialsOn(jobs, 1), "and the base, as always");
         assertEquals(new Asha.Job(8, 1), asha.best().orElseThrow().getKey());
+    }
+
+    @Test
+    void theBaseSettingsReachTheTopRungWhereverTheyRank() {
+        Asha asha = new Asha(9, 3, 3);
+        List<Asha.Job> jobs = runSequentially(asha, WORST_FIRST, Set.of());
+        assertTrue(trialsOn(jobs, 2).contains(0), "the worst trial, the base, is on the top rung: " + jobs);
+        assertEquals(new Asha.Job(8, 2), asha.best().orElseThrow().getKey(), "and the winner is not it");
     }
 
     @Test
@@ -62,13 +71,16 @@ class AshaTest {
 
     @Test
     void noWorkIsHandedOutWhileItsOnlyCandidatesAreStillRunning() {
-        Asha asha = new Asha(1, 2, 3);
-        Asha.Job only = asha.next().orElseThrow();
-        assertEquals(Optional.empty(), asha.next());
-        assertFalse(asha.done(), "the one trial still runs");
-        asha.finished(only, 1.0);
-        assertEquals(Optional.empty(), asha.next(), "one result is too few to promote with eta 2");
-        assertTrue(asha.done());
+        Asha asha = new Asha(2, 3, 2);
+        Asha.Job base = asha.next().orElseThrow();
+        Asha.Job other = asha.next().orElseThrow();
+        assertEquals(Optional.empty(), asha.next(), "both trials run");
+        asha.finished(other, 1.0);
+        assertEquals(Optional.empty(), asha.next(), "one result is too few to promote with eta 3");
+        assertFalse(asha.done(), "the base still runs");
+        asha.finished(base, 2.0);
+        assertEquals(new Asha.Job(0, 1), asha.next().orElseThrow(), "the base moves up though it is worse");
+        assertFalse(asha.done());
     }
 
     @Test

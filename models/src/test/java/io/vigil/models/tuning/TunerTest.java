@@ -73,7 +73,7 @@ class TunerTest {
 
         ModelRelease release = CandidateFiles.toCandidate(ChannelTrainer.train(S.get(2), forS), "fixtures", "telemanom");
         HyperParameters h = best.settings();
-        assertEquals(forS.origin(), release.getTrainingInfo().get("settings"), "the release says where its settings came from");
+        assertEquals(forS.origin(), release.getTrainingInfo().get("settingsFrom"), "the release says where its settings came from");
         assertEquals(h.units(), release.getArchitecture().getUnits());
         assertEquals(h.layers(), release.getArchitecture().getLayers());
         assertEquals(h.sequenceLength(), release.getSettings().getLS());
@@ -115,6 +115,34 @@ class TunerTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> Tuner.tune("S", S, BASE, other, 1, dir, counting, line -> { }, note -> { }));
         assertTrue(e.getMessage().contains("another tuning plan"), e.getMessage());
+    }
+
+    @Test
+    void aJournalOfOtherDataOrBaseSettingsIsRefused() {
+        tune(PLAN, 2);
+        List<ChannelData> changed = List.of(sine("S-1", 300, 2.5), S.get(1), S.get(2));
+        IllegalStateException data = assertThrows(IllegalStateException.class,
+                () -> Tuner.tune("S", changed, BASE, PLAN, 1, dir, counting, line -> { }, note -> { }));
+        assertTrue(data.getMessage().contains("other base settings or data"), data.getMessage());
+        IllegalStateException patience = assertThrows(IllegalStateException.class,
+                () -> Tuner.tune("S", S, BASE.withPatience(3), PLAN, 1, dir, counting, line -> { }, note -> { }));
+        assertTrue(patience.getMessage().contains("other base settings or data"), patience.getMessage());
+    }
+
+    @Test
+    void aWholeLastLineWhoseNewlineWasCutOffStaysOneResult() throws IOException {
+        Tuner.Outcome first = tune(PLAN, 1);
+        Path journal = first.folder().resolve(TuningFiles.JOURNAL);
+        List<String> lines = Files.readAllLines(journal, StandardCharsets.UTF_8);
+        // Killed after the fourth line's closing brace, before its newline.
+        Files.writeString(journal, String.join("\n", lines.subList(0, 4)), StandardCharsets.UTF_8);
+        trainings.set(0);
+        Tuner.Outcome resumed = tune(PLAN, 1);
+        assertEquals(4, resumed.restored());
+        assertEquals(lines.size() - 4, resumed.trained());
+        assertEquals(lines.size(), Files.readAllLines(journal, StandardCharsets.UTF_8).size(),
+                "every result on a line of its own");
+        assertEquals(lines.size(), TuningFiles.journal(first.folder(), note -> { }).size());
     }
 
     @Test

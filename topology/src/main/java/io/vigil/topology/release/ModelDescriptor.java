@@ -49,12 +49,13 @@ public record ModelDescriptor(int version, String checksum, LstmArchitecture arc
     private static final byte FORMAT_V1 = 1;
     /** V1's fields, then the input count and each input's min and max. */
     private static final byte FORMAT_V2 = 2;
-    /** V2's fields, then the sketch's quantile count (0 for none) and its quantiles. */
+    /** V2's fields, then the sketch's quantile count and its quantiles. */
     private static final byte FORMAT_V3 = 3;
 
     /**
      * The store's binary form: a format byte, then the fields in order (about 180 bytes, + 16k with k
-     * inputs, + 404 with a sketch).
+     * inputs, + 408 with a sketch of 101). A descriptor without a sketch is written as version 2, which a
+     * scorer from before drift can read.
      */
     public byte[] toBytes() {
         byte[] sum = checksum.getBytes(StandardCharsets.UTF_8);
@@ -62,8 +63,8 @@ public record ModelDescriptor(int version, String checksum, LstmArchitecture arc
         LstmArchitecture a = architecture;
         int quantiles = drift == null ? 0 : drift.quantiles().length;
         ByteBuffer out = ByteBuffer.allocate(1 + 4 + 4 + sum.length + 4 * 4 + 2 * 8 + 4 * 4 + 2 * 8 + 8
-                        + 4 + inputs.size() * 2 * 8 + 4 + quantiles * 4)
-                .put(FORMAT_V3)
+                        + 4 + inputs.size() * 2 * 8 + (drift == null ? 0 : 4 + quantiles * 4))
+                .put(drift == null ? FORMAT_V2 : FORMAT_V3)
                 .putInt(version)
                 .putInt(sum.length).put(sum)
                 .putInt(a.getInputSize()).putInt(a.getLayers()).putInt(a.getUnits()).putInt(a.getOutputSize())
@@ -75,9 +76,11 @@ public record ModelDescriptor(int version, String checksum, LstmArchitecture arc
         for (ScaleRange input : inputs) {
             out.putDouble(input.min()).putDouble(input.max());
         }
-        out.putInt(quantiles);
-        for (int i = 0; i < quantiles; i++) {
-            out.putFloat(drift.quantiles()[i]);
+        if (drift != null) {
+            out.putInt(quantiles);
+            for (float v : drift.quantiles()) {
+                out.putFloat(v);
+            }
         }
         return out.array();
     }
@@ -118,16 +121,14 @@ public record ModelDescriptor(int version, String checksum, LstmArchitecture arc
             DriftReference drift = null;
             if (format == FORMAT_V3) {
                 int count = b.getInt();
-                if (count < 0 || count > b.remaining() / 4) {
+                if (count < 2 || count > b.remaining() / 4) {
                     throw new IllegalArgumentException(count + " quantiles");
                 }
-                if (count > 0) {
-                    float[] q = new float[count];
-                    for (int i = 0; i < count; i++) {
-                        q[i] = b.getFloat();
-                    }
-                    drift = new DriftReference(q);
+                float[] q = new float[count];
+                for (int i = 0; i < count; i++) {
+                    q[i] = b.getFloat();
                 }
+                drift = new DriftReference(q);
             }
             if (b.hasRemaining()) {
                 throw new IllegalArgumentException(b.remaining() + " trailing bytes");

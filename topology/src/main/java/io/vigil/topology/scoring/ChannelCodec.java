@@ -18,9 +18,9 @@ import java.nio.ByteOrder;
  *       scored, last event time, tail slots used since the last reset, the cadence, the anomaly run,
  *       then a detector byte and either the baseline's six numbers or the LSTM's part (model
  *       version, the threshold settings it runs with, values consumed, pending forecast, recurrent
- *       state, threshold state, then a byte saying whether a drift window follows, and the window:
- *       its interval count and weights). A record written before drift was measured ends after the
- *       threshold state and is read as one without a drift window.</li>
+ *       state, threshold state, then, for a model with a drift sketch, a byte 1 and the drift window:
+ *       its interval count and weights). A record without a window ends after the threshold state,
+ *       as records did before drift was measured, so either scorer reads the other's.</li>
  *   <li><b>Chunk</b> ({@code channel-window}, key {@code <channel>/c<k>}): one batch of the error
  *       window, errors, values and event times of its slots.</li>
  *   <li><b>Tail entry</b> ({@code channel-window}, key {@code <channel>/t<slot>}): a point scored
@@ -125,7 +125,7 @@ final class ChannelCodec {
         return Integer.BYTES + 4 * Integer.BYTES + 2 * Double.BYTES + Long.BYTES + Float.BYTES
                 + 2 * Integer.BYTES + 2 * state.layers() * state.units() * Float.BYTES
                 + 5 * Long.BYTES + 6 * Double.BYTES + StreamState.flagWords(lstm.settings) * Long.BYTES
-                + 1 + (lstm.drift == null ? 0 : Integer.BYTES + lstm.drift.size());
+                + (lstm.drift == null ? 0 : 1 + Integer.BYTES + lstm.drift.size());
     }
 
     private static void writeLstm(ByteBuffer out, LstmChannel lstm) {
@@ -152,9 +152,8 @@ final class ChannelCodec {
         for (long word : h.flags()) {
             out.putLong(word);
         }
-        if (lstm.drift == null) {
-            out.put((byte) 0);
-        } else {
+        // Without a window the record keeps the layout from before drift, which a scorer rolled back can read.
+        if (lstm.drift != null) {
             out.put((byte) 1).putInt(lstm.drift.intervals());
             lstm.drift.write(out);
         }

@@ -27,12 +27,13 @@ public record ScoringSettings(int modelCacheSize, LstmParameters.Precision preci
             10_000, 500);
 
     public ScoringSettings {
-        if (modelCacheSize < 1 || maxGapMs < 0 || !(maxGapIntervals >= 0) || channelCacheSize < 1 || driftWindow < 2) {
+        if (modelCacheSize < 1 || maxGapMs < 0 || !(maxGapIntervals >= 0) || channelCacheSize < 1) {
             throw new IllegalArgumentException("invalid scoring settings: ScoringSettings[modelCacheSize=" + modelCacheSize
                     + ", precision=" + precision + ", maxGapMs=" + maxGapMs
                     + ", maxGapIntervals=" + maxGapIntervals + ", channelCacheSize=" + channelCacheSize
                     + ", driftWindow=" + driftWindow + "]");
         }
+        DriftWindow.decayFor(driftWindow); // the window's own rule, and its message
     }
 
     /** The drift window's decay per point. */

@@ -1,5 +1,6 @@
 package io.vigil.topology.release;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -45,15 +46,24 @@ class ModelDescriptorTest {
                 SETTINGS, 42, null), d);
     }
 
-    /** Stores written before drift hold version 2: read as a model without a sketch. */
+    /**
+     * A descriptor without a sketch is written as version 2, the form stores held before drift and a
+     * scorer rolled back reads; one with a sketch is version 3, its quantiles after the inputs.
+     */
     @Test
-    void aVersionTwoDescriptorReadsAsAModelWithoutASketch() {
-        ModelDescriptor d = new ModelDescriptor(4, "ab12", new LstmArchitecture(2, 2, 16, 1), new ScaleRange(-2, 5),
+    void aDescriptorWithoutASketchIsVersionTwoAndOneWithASketchAddsItsQuantiles() {
+        ModelDescriptor plain = new ModelDescriptor(4, "ab12", new LstmArchitecture(2, 2, 16, 1), new ScaleRange(-2, 5),
                 List.of(new ScaleRange(0, 1)), SETTINGS, 42, null);
-        byte[] v3 = d.toBytes();
-        byte[] v2 = Arrays.copyOf(v3, v3.length - 4); // version 3 adds the quantile count, 0 here
-        v2[0] = 2;
-        assertEquals(d, ModelDescriptor.fromBytes(v2));
+        ModelDescriptor sketched = new ModelDescriptor(4, "ab12", new LstmArchitecture(2, 2, 16, 1),
+                new ScaleRange(-2, 5), List.of(new ScaleRange(0, 1)), SETTINGS, 42, new DriftReference(new float[] {0, 1, 2}));
+        byte[] v2 = plain.toBytes();
+        byte[] v3 = sketched.toBytes();
+        assertEquals(2, v2[0]);
+        assertEquals(3, v3[0]);
+        assertEquals(v2.length + 4 + 3 * 4, v3.length);
+        assertArrayEquals(Arrays.copyOfRange(v2, 1, v2.length), Arrays.copyOfRange(v3, 1, v2.length),
+                "version 3 is version 2's fields, then the sketch");
+        assertEquals(plain, ModelDescriptor.fromBytes(v2));
     }
 
     @Test

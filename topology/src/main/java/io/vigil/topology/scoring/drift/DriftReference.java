@@ -25,7 +25,10 @@ public record DriftReference(float[] quantiles) {
         }
     }
 
-    /** The sketch of {@code values} (finite, at least one): {@value #QUANTILES} nearest-rank quantiles. */
+    /**
+     * The sketch of {@code values} (finite, at least one): quantile p (0, 0.01, ..., 1) is the sorted
+     * value at rank round(p (n - 1)), so the first and last are the minimum and maximum.
+     */
     public static DriftReference of(float[] values) {
         if (values.length == 0) {
             throw new IllegalArgumentException("no values to sketch");

@@ -26,9 +26,9 @@ import java.nio.ByteBuffer;
 public final class DriftWindow {
 
     /**
-     * Window weight of each interval [q_i, q_i+1], and below and above the sketch, all in units of
-     * {@link #newest}: the distance needs only their ratios, so a point's decay is a division of
-     * {@code newest} instead of a pass over the weights.
+     * Window weight of each interval [q_i, q_i+1], and below and above the sketch, each point added with
+     * weight {@link #newest}, which grows by 1 / decay per point: the distance needs only ratios of
+     * weights, so growing the newest is the same as decaying all the older ones, without a pass over them.
      */
     private final double[] weights;
     private double belowWeight;
@@ -155,7 +155,11 @@ public final class DriftWindow {
         return d;
     }
 
-    /** The interval [q_i, q_i+1] holding x, for q_0 <= x <= q_K: the last i with q_i <= x, at most K - 1. */
+    /**
+     * The interval holding x, for q_0 <= x <= q_K: the last i with q_i <= x, at most K - 1; but where x
+     * equals a run of tied quantiles (a training series that sits on a few levels), the zero-width
+     * interval inside the run, so x's weight stays a point mass at x as the reference's is.
+     */
     private static int interval(float[] q, float x) {
         int lo = 0;
         int hi = q.length - 1;
@@ -166,6 +170,9 @@ public final class DriftWindow {
             } else {
                 hi = mid;
             }
+        }
+        if (lo > 0 && q[lo] == x && q[lo - 1] == x) {
+            lo--;
         }
         return lo;
     }

@@ -39,6 +39,27 @@ class DriftWindowTest {
         assertEquals(0.2, d.distance(), 0.02, "W1 of a distribution and its shift by 0.2 is 0.2");
     }
 
+    /** Binary or quantized channels: their sketches are runs of tied quantiles. */
+    @Test
+    void aChannelOnTwoLevelsIsNearItsTrainingValuesAndAsFarAsTheExactDistanceWhenItMoves() {
+        Random random = new Random(6);
+        float[] training = new float[10_000];
+        for (int i = 0; i < training.length; i++) {
+            training[i] = random.nextBoolean() ? 1f : -1f;
+        }
+        DriftReference q = DriftReference.of(training);
+        double decay = DriftWindow.decayFor(2_000);
+        DriftWindow same = new DriftWindow(q.intervals());
+        DriftWindow stuck = new DriftWindow(q.intervals());
+        for (int i = 0; i < 20_000; i++) {
+            same.add(random.nextBoolean() ? 1f : -1f, q, decay);
+            stuck.add(1f, q, decay);
+        }
+        assertTrue(same.distance() < 0.05, "the same two levels: " + same.distance());
+        // W1 of half -1 and half +1 against all +1: half the mass moves by 2.
+        assertEquals(1.0, stuck.distance(), 0.03);
+    }
+
     @Test
     void valuesBeyondTheTrainingRangeCountTheirWholeDistance() {
         float[] uniform = new float[K + 1];
@@ -71,7 +92,9 @@ class DriftWindowTest {
         DriftWindow d = new DriftWindow(reference.intervals());
         List<Float> values = new ArrayList<>();
         for (int i = 0; i < points; i++) {
-            float x = (float) (q[0] + (q[q.length - 1] - q[0] + 1) * (random.nextDouble() * 1.6 - 0.3));
+            // a quarter of the values exactly on a quantile, tied ones included
+            float x = random.nextInt(4) == 0 ? q[random.nextInt(q.length)]
+                    : (float) (q[0] + (q[q.length - 1] - q[0] + 1) * (random.nextDouble() * 1.6 - 0.3));
             values.add(x);
             d.add(x, reference, decay);
         }
@@ -174,11 +197,19 @@ class DriftWindowTest {
         return sum;
     }
 
-    /** CDF at x of point v spread evenly over its interval of the sketch (a point mass outside it). */
+    /**
+     * CDF at x of point v spread evenly over its interval of the sketch: the first interval whose end is
+     * above v (the last one for v = q_K); a point mass at v outside the sketch or on tied quantiles.
+     */
     private static double spreadCdf(float[] q, float v, double x) {
         int k = q.length - 1;
         if (v < q[0] || v > q[k]) {
             return x >= v ? 1 : 0;
+        }
+        for (int j = 1; j < q.length; j++) {
+            if (q[j - 1] == v && q[j] == v) {
+                return x >= v ? 1 : 0;
+            }
         }
         int i = 0;
         while (i < k - 1 && q[i + 1] <= v) {
