@@ -7,6 +7,8 @@ import io.vigil.models.registry.ModelRegistry;
 import io.vigil.models.registry.RegistrySettings;
 import io.vigil.schemas.serde.AvroTrust;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -56,6 +58,17 @@ public final class ModelsCli implements Runnable {
 
     /** True when running from {@link #main}: a live progress bar may then draw on the terminal. */
     static volatile boolean onConsole;
+
+    /** Where a progress bar's lines go: null (a live bar) on a terminal, else {@code stderr}, a line at a time. */
+    static Consumer<String> progressLines(PrintWriter stderr) {
+        if (System.console() != null && onConsole) {
+            return null;
+        }
+        return line -> {
+            stderr.println(line);
+            stderr.flush();
+        };
+    }
 
     public static void main(String[] args) {
         onConsole = true;

@@ -64,13 +64,9 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         stderr.flush();
-        boolean terminal = System.console() != null && ModelsCli.onConsole;
         List<ParallelTrainer.Outcome> outcomes = ParallelTrainer.trainAll(channels, configs, workers,
                 new ParallelTrainer.Output(out, data.data.toString(), data.layout.name().toLowerCase(Locale.ROOT)),
-                terminal ? null : line -> {
-                    stderr.println(line);
-                    stderr.flush();
-                });
+                ModelsCli.progressLines(stderr));
         stdout.print(ParallelTrainer.summary(outcomes, workers, MemoryBudget.peakRssBytes()));
         stdout.flush();
         return outcomes;

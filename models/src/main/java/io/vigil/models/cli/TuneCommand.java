@@ -103,14 +103,10 @@ final class TuneCommand implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors(), MemoryBudget.memoryLimitBytes() >> 20, searchSpace.describe(),
                 searchSpace.size());
         stderr.flush();
-        boolean terminal = System.console() != null && ModelsCli.onConsole;
         boolean allTuned = true;
         for (String subsystem : mine) {
             Tuner.Outcome o = Tuner.tune(subsystem, groups.get(subsystem), base, plan, workers, out, ChannelTrainer::train,
-                    terminal ? null : line -> {
-                        stderr.println(line);
-                        stderr.flush();
-                    }, note -> stderr.println("note: " + note));
+                    ModelsCli.progressLines(stderr), note -> stderr.println("note: " + note));
             stdout.print(Tuner.summary(o));
             stdout.println();
             stdout.flush();

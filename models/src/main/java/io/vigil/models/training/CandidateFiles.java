@@ -82,7 +82,7 @@ public final class CandidateFiles {
                 .setMetrics(metrics)
                 .setDataHash(m.dataHash())
                 .setChecksum(m.export().checksum())
-                .setValueQuantiles(floats(m.drift().quantiles()))
+                .setValueQuantiles(m.drift().toRelease())
                 .setReleasedAt(Instant.now())
                 .build();
     }
@@ -153,14 +153,6 @@ public final class CandidateFiles {
             safe = safe.replaceFirst("^\\.", "_") + "-" + HexFormat.of().formatHex(digest, 0, 4);
         }
         return safe;
-    }
-
-    private static List<Float> floats(float[] values) {
-        List<Float> list = new ArrayList<>(values.length);
-        for (float v : values) {
-            list.add(v);
-        }
-        return list;
     }
 
     private static String fmt(double v) {

@@ -212,6 +212,27 @@ public final class ChannelTrainer {
         float[] parameters();
     }
 
+    /** A runner whose network is DL4J's: its validation loss and parameters are the network's. */
+    private abstract static class Dl4jEpochs implements EpochRunner {
+        final MultiLayerNetwork network;
+        private final Validation validation;
+
+        Dl4jEpochs(MultiLayerNetwork network, Validation validation) {
+            this.network = network;
+            this.validation = validation;
+        }
+
+        @Override
+        public double validationLoss() {
+            return validation.loss(network);
+        }
+
+        @Override
+        public float[] parameters() {
+            return flatParameters(network);
+        }
+    }
+
     /** The tBPTT scheme's sub-sequences of one epoch: inputs {@code [K, features, L]}, targets {@code [K, L]}. */
     private record Chunked(float[] x, float[] y, int chunks, int length) {
 
@@ -289,24 +310,21 @@ public final class ChannelTrainer {
      * from segment to segment. Each epoch starts the sub-sequences at a random offset below l_s, so the
      * segment boundaries fall elsewhere.
      */
-    private static final class TbpttEpochs implements EpochRunner {
-        private final MultiLayerNetwork network;
+    private static final class TbpttEpochs extends Dl4jEpochs {
         /** [feature][point]: feature 0 the value, the target one step ahead. */
         private final float[][] fit;
-        private final Validation validation;
         private final int chunks;
         private final int lS;
         private final SplittableRandom random;
 
         TbpttEpochs(MultiLayerNetwork network, float[][] fit, Validation validation, TrainingConfig config,
                 SplittableRandom random) {
-            this.network = network;
+            super(network, validation);
             this.fit = fit;
-            this.validation = validation;
             this.lS = config.sequenceLength();
             this.chunks = chunksFor(fit[0].length - 1, config);
             this.random = random;
-            MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
+        MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
             conf.setBackpropType(BackpropType.TruncatedBPTT);
             conf.setTbpttFwdLength(lS);
             conf.setTbpttBackLength(lS);
@@ -324,37 +342,24 @@ public final class ChannelTrainer {
         public int sequences() {
             return chunks;
         }
-
-        @Override
-        public double validationLoss() {
-            return validation.loss(network);
-        }
-
-        @Override
-        public float[] parameters() {
-            return flatParameters(network);
-        }
     }
 
     /**
      * Telemanom's windows: window i is values i .. i + l_s - 1, its target value i + l_s, only the last
      * step's output is trained (a label mask), windows shuffled each epoch into minibatches.
      */
-    private static final class WindowEpochs implements EpochRunner {
-        private final MultiLayerNetwork network;
+    private static final class WindowEpochs extends Dl4jEpochs {
         /** [feature][point], as in {@link TbpttEpochs}. */
         private final float[][] fit;
         private final int lS;
         private final int batch;
         private final int[] order;
-        private final Validation validation;
         private final SplittableRandom random;
 
         WindowEpochs(MultiLayerNetwork network, float[][] fit, Validation validation, TrainingConfig config,
                 SplittableRandom random) {
-            this.network = network;
+            super(network, validation);
             this.fit = fit;
-            this.validation = validation;
             this.lS = config.sequenceLength();
             this.batch = config.batchSize();
             this.order = new int[fit[0].length - lS];
@@ -391,16 +396,6 @@ public final class ChannelTrainer {
         @Override
         public int sequences() {
             return order.length;
-        }
-
-        @Override
-        public double validationLoss() {
-            return validation.loss(network);
-        }
-
-        @Override
-        public float[] parameters() {
-            return flatParameters(network);
         }
     }
 }

@@ -276,8 +276,8 @@ public final class Tuner {
 
     private static Optional<TunedSettings.Tuned> best(String subsystem, Plan plan, Asha asha, List<TrialResult> journal,
             List<String> ids, int[] budgets) {
-        Optional<TrialResult> defaults = asha.highestRungs().containsKey(0)
-                ? Optional.of(result(journal, asha.highestRungs().get(0))) : Optional.empty();
+        Optional<TrialResult> defaults = Optional.ofNullable(asha.highestRungs().get(Asha.BASE))
+                .map(job -> result(journal, job));
         return asha.best().map(e -> {
             TrialResult r = result(journal, e.getKey());
             return new TunedSettings.Tuned(subsystem, plan.subsystems().pattern().pattern(), r.trial(), r.rung(),

@@ -82,23 +82,11 @@ public final class ReleaseCheck {
         try {
             // The descriptor's constructor holds the rule that the network takes the value and the inputs.
             ModelDescriptor descriptor = new ModelDescriptor(release.getVersion(), actual, architecture, scaling, inputs,
-                    settings, release.getReleasedAt().toEpochMilli(), driftReference(release.getValueQuantiles()));
+                    settings, release.getReleasedAt().toEpochMilli(), DriftReference.fromRelease(release.getValueQuantiles()));
             return new Checked(descriptor, parameters, weights);
         } catch (IllegalArgumentException e) {
             throw new BadRelease(e.getMessage());
         }
-    }
-
-    /** The release's quantile sketch; null for a release without one (made before drift was measured). */
-    private static DriftReference driftReference(List<Float> quantiles) {
-        if (quantiles.isEmpty()) {
-            return null;
-        }
-        float[] q = new float[quantiles.size()];
-        for (int i = 0; i < q.length; i++) {
-            q[i] = quantiles.get(i);
-        }
-        return new DriftReference(q);
     }
 
     private static ScaleRange usable(ScalingBounds bounds, String what) throws BadRelease {

@@ -174,11 +174,7 @@ public class ScoringBench {
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) ((Math.sin(i / 40.0 + c) + 0.03) / 1.5);
         }
-        List<Float> q = new ArrayList<>();
-        for (float v : DriftReference.of(values).quantiles()) {
-            q.add(v);
-        }
-        return q;
+        return DriftReference.of(values).toRelease();
     }
 
     /** CPU time of every thread of this JVM: the scoring thread, RocksDB's flushes and compactions, GC, JIT. */

@@ -303,7 +303,7 @@ class ChannelScorerTest {
             step(with, withStores, i, Math.sin(i / 7.0), sketched);
         }
         byte[] record = stores.records.get("ch");
-        assertEquals(withStores.records.get("ch").length, record.length + 1 + 4 + (SKETCH.intervals() + 7) * 8,
+        assertEquals(withStores.records.get("ch").length, record.length + 1 + 4 + (SKETCH.intervals() + 6) * 8,
                 "the same channel's record with a window is that record, a byte 1 and the window");
         ChannelScorer read = ChannelCodec.record("ch", record);
         assertEquals(before.points, read.points);

@@ -1,6 +1,8 @@
 package io.vigil.topology.scoring.drift;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The distribution a channel's model was trained on, as the release carries it: the training series'
@@ -41,6 +43,27 @@ public record DriftReference(float[] quantiles) {
             q[i] = sorted[(int) Math.round((double) i * (sorted.length - 1) / k)];
         }
         return new DriftReference(q);
+    }
+
+    /** The sketch a release carries ({@code ModelRelease.valueQuantiles}); null for an empty one, a release without. */
+    public static DriftReference fromRelease(List<Float> quantiles) {
+        if (quantiles.isEmpty()) {
+            return null;
+        }
+        float[] q = new float[quantiles.size()];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = quantiles.get(i);
+        }
+        return new DriftReference(q);
+    }
+
+    /** The quantiles as a release carries them. */
+    public List<Float> toRelease() {
+        List<Float> list = new ArrayList<>(quantiles.length);
+        for (float v : quantiles) {
+            list.add(v);
+        }
+        return list;
     }
 
     /** Intervals between the quantiles: K. */

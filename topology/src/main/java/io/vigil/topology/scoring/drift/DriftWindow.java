@@ -38,7 +38,6 @@ public final class DriftWindow {
     private double total;
     /** The weight the last point was added with; the weights are rescaled before it overflows. */
     private double newest = 1;
-    private double distance = Double.NaN;
 
     /** {@link #newest} past which the weights are scaled back to a newest point of 1. */
     private static final double RESCALE_ABOVE = 1e150;
@@ -62,12 +61,7 @@ public final class DriftWindow {
      * @param decay weight left to a point after the next one, in (0, 1): {@link #decayFor}
      */
     public double add(float x, DriftReference reference, double decay) {
-        float[] q = reference.quantiles();
-        int k = weights.length;
-        if (q.length != k + 1) {
-            throw new IllegalArgumentException("a window of " + k + " intervals against a sketch of " + q.length
-                    + " quantiles");
-        }
+        float[] q = quantilesOf(reference);
         double weight = total == 0 ? 1 : newest / decay;
         if (weight > RESCALE_ABOVE) {
             rescale(1 / newest);
@@ -78,12 +72,22 @@ public final class DriftWindow {
         if (x < q[0]) {
             belowWeight += weight;
             belowSum += weight * x;
-        } else if (x > q[k]) {
+        } else if (x > q[weights.length]) {
             aboveWeight += weight;
             aboveSum += weight * x;
         } else {
             weights[interval(q, x)] += weight;
         }
+        return distance(reference);
+    }
+
+    /** The distance of the window from {@code reference}; NaN before the first point. */
+    public double distance(DriftReference reference) {
+        float[] q = quantilesOf(reference);
+        if (total == 0) {
+            return Double.NaN;
+        }
+        int k = weights.length;
         double inverse = 1 / total;
         double w1 = (belowWeight * q[0] - belowSum + aboveSum - aboveWeight * q[k]) * inverse;
         double cumulative = belowWeight * inverse;
@@ -95,13 +99,16 @@ public final class DriftWindow {
             trained += step;
             w1 += (q[i + 1] - q[i]) * meanAbsolute(d0, cumulative - trained);
         }
-        distance = w1;
         return w1;
     }
 
-    /** The distance after the last point; NaN before the first. */
-    public double distance() {
-        return distance;
+    private float[] quantilesOf(DriftReference reference) {
+        float[] q = reference.quantiles();
+        if (q.length != weights.length + 1) {
+            throw new IllegalArgumentException("a window of " + weights.length + " intervals against a sketch of "
+                    + q.length + " quantiles");
+        }
+        return q;
     }
 
     /** Total weight, the newest point's being 1: about the window's length once full, less before. */
@@ -115,13 +122,13 @@ public final class DriftWindow {
 
     /** Bytes {@link #write} takes. */
     public int size() {
-        return (weights.length + 7) * Double.BYTES;
+        return (weights.length + 6) * Double.BYTES;
     }
 
     /** Writes the weights as held, so a window read back goes on bit for bit as this one. */
     public void write(ByteBuffer out) {
         out.putDouble(belowWeight).putDouble(belowSum).putDouble(aboveWeight).putDouble(aboveSum).putDouble(total)
-                .putDouble(newest).putDouble(distance);
+                .putDouble(newest);
         for (double w : weights) {
             out.putDouble(w);
         }
@@ -148,7 +155,6 @@ public final class DriftWindow {
         d.aboveSum = in.getDouble();
         d.total = in.getDouble();
         d.newest = in.getDouble();
-        d.distance = in.getDouble();
         for (int i = 0; i < d.weights.length; i++) {
             d.weights[i] = in.getDouble();
         }
